@@ -1,0 +1,21 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { readFormState, type SearchParams } from "@/lib/auth/form-state";
+import { getEnv } from "@/lib/env";
+import { SignupForm } from "./signup-form";
+
+export const metadata: Metadata = { title: "Create account" };
+
+export default async function SignupPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  const env = getEnv();
+  const state = readFormState(await searchParams, ["name", "email", "password"], env);
+  return (
+    <section className="card narrow">
+      <h1>Create account</h1>
+      <SignupForm state={state} passwordMinLength={env.passwordMinLength} />
+      <p className="aside">
+        Already have an account? <Link href={`/login?${new URLSearchParams({ next: state.next })}`}>Sign in</Link>.
+      </p>
+    </section>
+  );
+}

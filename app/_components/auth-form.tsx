@@ -1,0 +1,107 @@
+"use client";
+
+import { useId, useState, type FormEvent } from "react";
+
+export type AuthField = {
+  name: string;
+  label: string;
+  type: "email" | "password" | "text";
+  autoComplete: string;
+  required?: boolean;
+  minLength?: number;
+  hint?: string;
+};
+
+type Props = {
+  action: string;
+  next: string;
+  fields: AuthField[];
+  submitLabel: string;
+  pendingLabel: string;
+  initialError?: string;
+  initialFieldErrors: Record<string, string>;
+};
+
+type ErrorBody = { error?: string; fields?: Record<string, string[] | undefined> };
+
+/**
+ * A plain HTML form that posts to the route handler (and works without JavaScript); with
+ * JavaScript it sends JSON instead, shows errors inline and keeps the typed values.
+ */
+export function AuthForm({ action, next, fields, submitLabel, pendingLabel, initialError, initialFieldErrors }: Props) {
+  const id = useId();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState(initialError);
+  const [fieldErrors, setFieldErrors] = useState(initialFieldErrors);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setPending(true);
+    setError(undefined);
+    setFieldErrors({});
+    const values = Object.fromEntries(new FormData(event.currentTarget));
+    try {
+      const response = await fetch(action, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json" },
+        body: JSON.stringify(values),
+      });
+      if (response.ok) {
+        // A full navigation, so the proxy sees the new cookie on the very next request.
+        window.location.assign(next);
+        return;
+      }
+      const body = (await response.json().catch(() => ({}))) as ErrorBody;
+      setError(body.error ?? "Something went wrong. Please try again.");
+      setFieldErrors(Object.fromEntries(Object.entries(body.fields ?? {}).map(([k, v]) => [k, v?.[0] ?? ""])));
+    } catch {
+      setError("Network error. Check your connection and try again.");
+    }
+    setPending(false);
+  }
+
+  const errorId = `${id}-error`;
+  return (
+    <form method="post" action={action} onSubmit={onSubmit} noValidate aria-describedby={error ? errorId : undefined}>
+      {error ? (
+        <p id={errorId} role="alert" className="form-error">
+          {error}
+        </p>
+      ) : null}
+      <input type="hidden" name="next" value={next} />
+      {fields.map((field) => {
+        const inputId = `${id}-${field.name}`;
+        const message = fieldErrors[field.name];
+        const describedBy = [message ? `${inputId}-error` : null, field.hint ? `${inputId}-hint` : null].filter(Boolean).join(" ");
+        return (
+          <div className="field" key={field.name}>
+            <label htmlFor={inputId}>{field.label}</label>
+            <input
+              id={inputId}
+              name={field.name}
+              type={field.type}
+              autoComplete={field.autoComplete}
+              required={field.required}
+              minLength={field.minLength}
+              aria-invalid={message ? true : undefined}
+              aria-describedby={describedBy || undefined}
+            />
+            {field.hint ? (
+              <p id={`${inputId}-hint`} className="hint">
+                {field.hint}
+              </p>
+            ) : null}
+            {message ? (
+              <p id={`${inputId}-error`} className="field-error">
+                {message}
+              </p>
+            ) : null}
+          </div>
+        );
+      })}
+      <button type="submit" disabled={pending} aria-busy={pending}>
+        {pending ? pendingLabel : submitLabel}
+      </button>
+    </form>
+  );
+}

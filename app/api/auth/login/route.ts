@@ -1,0 +1,34 @@
+import type { NextRequest } from "next/server";
+import { login } from "@/lib/auth/accounts";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { LoginBodySchema } from "@/lib/auth/schemas";
+import { getEnv } from "@/lib/env";
+import { readBody } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/origin";
+import { respond } from "@/lib/http/respond";
+import { sessionCookie, sessionCookieName } from "@/lib/session";
+
+export async function POST(request: NextRequest) {
+  const env = getEnv();
+  const body = await readBody(request, LoginBodySchema);
+  const form = { path: "/login", next: request.nextUrl.searchParams.get("next") ?? undefined };
+  if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
+
+  const previousCookie = request.cookies.get(sessionCookieName(env.isProduction))?.value;
+  const result = await login(body.data, requestMeta(request.headers, env.trustProxy), previousCookie);
+  // One answer for unknown email and wrong password: same status, same text (SPEC §4).
+  if (!result.ok) return respond(body.kind, { ok: false, status: 401, error: result.reason }, form);
+
+  const { cookieValue, maxAgeSeconds } = result.newSession;
+  return respond(
+    body.kind,
+    {
+      ok: true,
+      status: 200,
+      body: { user: result.user },
+      redirectTo: safeNextPath(body.data.next ?? form.next),
+      cookies: [sessionCookie(env.isProduction, cookieValue, maxAgeSeconds)],
+    },
+    form,
+  );
+}

@@ -1,0 +1,22 @@
+import type { NextRequest } from "next/server";
+import { logout } from "@/lib/auth/accounts";
+import { EmptyBodySchema } from "@/lib/auth/schemas";
+import { getEnv } from "@/lib/env";
+import { readBody } from "@/lib/http/body";
+import { respond } from "@/lib/http/respond";
+import { expiredSessionCookie, sessionCookieName } from "@/lib/session";
+
+export async function POST(request: NextRequest) {
+  const env = getEnv();
+  const body = await readBody(request, EmptyBodySchema);
+  const form = { path: "/" };
+  if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
+
+  // Awaited: the session row is gone before the browser hears "signed out".
+  await logout(request.cookies.get(sessionCookieName(env.isProduction))?.value);
+  return respond(
+    body.kind,
+    { ok: true, status: 200, body: { ok: true }, redirectTo: "/", cookies: [expiredSessionCookie(env.isProduction)] },
+    form,
+  );
+}

@@ -1,0 +1,55 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+// The import rules of STYLE.md §1: the layering is what keeps the proxy small and the
+// data-access function the only reader of request scope.
+const noDbInApp = {
+  group: ["@/lib/db", "@/lib/generated/*", "**/lib/db", "**/lib/generated/*"],
+  message: "app/ reads data through lib/ functions that return DTOs, never Prisma directly.",
+};
+const noApp = { group: ["@/app/*", "**/app/*"], message: "lib/ must not import app/." };
+const noRequestScope = {
+  name: "next/headers",
+  message: "lib/session and lib/http take plain values; only lib/auth/current-user.ts reads request scope.",
+};
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  globalIgnores([".next/**", "lib/generated/**", "node_modules/**", "test-results/**", "playwright-report/**", "next-env.d.ts"]),
+  {
+    files: ["app/**/*.{ts,tsx}"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [noDbInApp] }],
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read configuration through lib/env.ts." }],
+    },
+  },
+  {
+    files: ["lib/**/*.ts", "proxy.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [noApp] }] },
+  },
+  {
+    files: ["lib/session/**/*.ts", "lib/http/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [noRequestScope], patterns: [noApp] }] },
+  },
+  {
+    files: ["proxy.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [noRequestScope, { name: "bcryptjs", message: "The proxy never hashes passwords." }],
+          patterns: [noApp, { group: ["react", "react-dom"], message: "The proxy renders nothing." }],
+        },
+      ],
+    },
+  },
+  {
+    files: ["lib/**/*.ts", "proxy.ts"],
+    ignores: ["lib/env.ts"],
+    rules: {
+      "no-restricted-properties": ["error", { object: "process", property: "env", message: "lib/env.ts is the only reader of process.env." }],
+    },
+  },
+]);

@@ -1,0 +1,46 @@
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import type { LoginBody, SignupBody } from "@/lib/auth/schemas";
+import { getEnv } from "@/lib/env";
+import { getSessionStore, type NewSession, type RequestMeta } from "@/lib/session";
+import { createUser, findUserWithHashByEmail, toPublicUser, type PublicUser } from "@/lib/users";
+
+export type SignedIn = { ok: true; user: PublicUser; newSession: NewSession };
+
+export async function signup(
+  body: SignupBody,
+  meta: RequestMeta,
+): Promise<SignedIn | { ok: false; reason: "email-taken" }> {
+  const { bcryptCost } = getEnv();
+  const created = await createUser({
+    email: body.email,
+    name: body.name,
+    passwordHash: await hashPassword(body.password, bcryptCost),
+  });
+  if (!created.ok) return created;
+  const newSession = await getSessionStore().createSession(created.user.id, meta);
+  return { ok: true, user: created.user, newSession };
+}
+
+/**
+ * `previousCookie` is whatever session this browser held: it is ended, and the login always
+ * starts a fresh session with a fresh token, so a planted cookie is never promoted (no fixation).
+ */
+export async function login(
+  body: LoginBody,
+  meta: RequestMeta,
+  previousCookie: string | undefined,
+): Promise<SignedIn | { ok: false; reason: "invalid-credentials" }> {
+  const { bcryptCost } = getEnv();
+  const user = await findUserWithHashByEmail(body.email);
+  const valid = await verifyPassword(body.password, user?.passwordHash ?? null, bcryptCost);
+  if (!user || !valid) return { ok: false, reason: "invalid-credentials" };
+  const store = getSessionStore();
+  if (previousCookie) await store.invalidateSession(previousCookie);
+  const newSession = await store.createSession(user.id, meta);
+  return { ok: true, user: toPublicUser(user), newSession };
+}
+
+/** Ends the session for good, server-side; idempotent. */
+export async function logout(cookieValue: string | undefined): Promise<void> {
+  if (cookieValue) await getSessionStore().invalidateSession(cookieValue);
+}

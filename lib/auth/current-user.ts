@@ -1,0 +1,29 @@
+import "server-only";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { proofKey, readVerifiedClaims } from "@/lib/auth/proof";
+import { getSessionStore, type CurrentSession } from "@/lib/session";
+import type { PublicUser } from "@/lib/users";
+
+/**
+ * The one data-access function (SPEC §3): trusts identity headers only with a valid proof made
+ * by proxy.ts, then loads the user and session. Every page and route handler goes through it,
+ * so a route the proxy's matcher missed is anonymous, never open. Memoised per request.
+ */
+export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
+  const claims = readVerifiedClaims(await headers(), proofKey());
+  if (!claims) return null;
+  return getSessionStore().loadCurrent(claims);
+});
+
+export async function getCurrentUser(): Promise<PublicUser | null> {
+  return (await getCurrentSession())?.user ?? null;
+}
+
+/** For pages: the signed-in session, or a redirect to the login page. */
+export async function requireUser(): Promise<CurrentSession> {
+  const current = await getCurrentSession();
+  if (!current) redirect("/login");
+  return current;
+}

@@ -1,0 +1,30 @@
+// Every message a form can show, by code. Schemas report codes, JSON callers get the text, and a
+// no-JavaScript form gets the code in its redirect URL, so a crafted link can only ever show one
+// of these texts, never words of an attacker's choosing.
+
+export type MessageConfig = { passwordMinLength: number };
+
+const MESSAGES = {
+  required: () => "This field is required.",
+  "email-invalid": () => "Enter a valid email address.",
+  "email-too-long": () => "Email addresses are at most 254 characters.",
+  "password-too-short": (c: MessageConfig) => `Use at least ${c.passwordMinLength} characters.`,
+  "password-too-long": () =>
+    "Use at most 72 bytes (72 plain letters, fewer with accents or emoji): bcrypt ignores anything longer.",
+  "name-too-long": () => "Names are at most 100 characters.",
+  "invalid-input": () => "Please correct the fields below.",
+  "invalid-credentials": () => "Invalid email or password",
+  "email-taken": () => "An account with this email already exists.",
+  "signed-out": () => "You have been signed out.",
+} satisfies Record<string, (config: MessageConfig) => string>;
+
+export type MessageCode = keyof typeof MESSAGES;
+
+export function isMessageCode(value: unknown): value is MessageCode {
+  return typeof value === "string" && Object.hasOwn(MESSAGES, value);
+}
+
+/** The human text for a code; anything else (zod's own wording) is passed through. */
+export function describe(code: string, config: MessageConfig): string {
+  return isMessageCode(code) ? MESSAGES[code](config) : code;
+}

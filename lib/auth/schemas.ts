@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+// Shared by route handlers, forms and tests (STYLE §5). Pure: no env, no I/O. Messages are
+// codes from lib/auth/messages.ts.
+
+/** bcrypt reads only the first 72 bytes of its input; more would be silently ignored. */
+export const PASSWORD_MAX_BYTES = 72;
+
+export function utf8Length(value: string): number {
+  return new TextEncoder().encode(value).length;
+}
+
+// Normalised so that lookups and the unique index agree on one spelling of an address.
+export const EmailSchema = z
+  .string({ error: "required" })
+  .trim()
+  .toLowerCase()
+  .min(1, "required")
+  .max(254, "email-too-long")
+  .pipe(z.email({ error: "email-invalid" }));
+
+/**
+ * NIST SP 800-63B: length, not composition rules. NFKC first, so the same password typed on
+ * different keyboards (composed or decomposed accents, full-width forms) hashes the same.
+ */
+export function passwordSchema(minLength: number) {
+  return z
+    .string({ error: "required" })
+    .transform((value) => value.normalize("NFKC"))
+    .check(
+      z.refine((value) => value.length > 0, "required"),
+      z.refine((value) => value.length === 0 || [...value].length >= minLength, "password-too-short"),
+      z.refine((value) => utf8Length(value) <= PASSWORD_MAX_BYTES, "password-too-long"),
+    );
+}
+
+const NextFieldSchema = z.string().max(2048).optional();
+
+export function signupBodySchema(config: { passwordMinLength: number }) {
+  return z.object({
+    email: EmailSchema,
+    password: passwordSchema(config.passwordMinLength),
+    name: z
+      .string()
+      .trim()
+      .max(100, "name-too-long")
+      .optional()
+      .transform((name) => name || null),
+    next: NextFieldSchema,
+  });
+}
+
+export const LoginBodySchema = z.object({
+  email: EmailSchema,
+  // No policy on login (rules may have changed since signup); only a bound on the work.
+  password: z
+    .string({ error: "required" })
+    .min(1, "required")
+    .max(1024, "password-too-long")
+    .transform((value) => value.normalize("NFKC")),
+  next: NextFieldSchema,
+});
+
+export const EmptyBodySchema = z.object({ next: NextFieldSchema });
+
+export type SignupBody = z.infer<ReturnType<typeof signupBodySchema>>;
+export type LoginBody = z.infer<typeof LoginBodySchema>;

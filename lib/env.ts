@@ -1,0 +1,98 @@
+import { z } from "zod";
+
+// The only reader of process.env (STYLE §1). Parsed once, lazily, so `next build` can import
+// modules without a runtime configuration; instrumentation.ts parses it at server start so a
+// bad value stops the app before it serves anything.
+
+const SECRET_MIN_LENGTH = 32;
+
+// An empty line in .env (`REDIS_URL=`) means "unset", not "the empty string".
+const unsetIfEmpty = (value: unknown) => (value === "" ? undefined : value);
+
+const seconds = (fallback: number) =>
+  z.preprocess(unsetIfEmpty, z.coerce.number().int().positive().default(fallback));
+
+const postgresUrl = z
+  .string({ error: "is not set. Run `npm run dev` (it starts the embedded database) or set a PostgreSQL URL." })
+  .regex(/^postgres(ql)?:\/\//, "must be a PostgreSQL URL (postgresql://user:password@host:5432/db).");
+
+const sessionSecrets = z
+  .string({ error: "is not set. `npm run dev` writes one into .env; elsewhere generate one with `openssl rand -base64 32`." })
+  .transform((value) => value.split(",").map((secret) => secret.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(
+        z.string().min(
+          SECRET_MIN_LENGTH,
+          `each secret must be at least ${SECRET_MIN_LENGTH} characters. Generate one with \`openssl rand -base64 32\`.`,
+        ),
+      )
+      .min(1, "must hold at least one secret."),
+  );
+
+const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+export const EnvSchema = z
+  .object({
+    NODE_ENV: z.preprocess(unsetIfEmpty, z.enum(["development", "production", "test"]).default("development")),
+    DATABASE_URL: z.preprocess(unsetIfEmpty, postgresUrl),
+    SESSION_SECRET: z.preprocess(unsetIfEmpty, sessionSecrets),
+    SESSION_STRATEGY: z.preprocess(
+      unsetIfEmpty,
+      z.enum(["database"], { error: 'must be "database".' }).default("database"),
+    ),
+    SESSION_IDLE_TIMEOUT: seconds(7 * 24 * 60 * 60),
+    SESSION_MAX_AGE: seconds(30 * 24 * 60 * 60),
+    MAX_SESSIONS_PER_USER: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1000).default(10)),
+    // Below 10 is too cheap for 2020s hardware (OWASP); above 15 takes seconds per login.
+    BCRYPT_COST: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(10, "must be 10–15.").max(15, "must be 10–15.").default(12)),
+    REDIS_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL." }).optional()),
+    APP_URL: z.preprocess(
+      unsetIfEmpty,
+      z.url({ protocol: /^https?$/, error: "must be an http(s) origin such as https://example.com." }).optional(),
+    ),
+    TRUST_PROXY: z.preprocess(unsetIfEmpty, booleanFlag.optional()),
+    VERCEL: z.preprocess(unsetIfEmpty, z.string().optional()),
+    // NIST SP 800-63B §3.1.1.2: at least 8 characters; a deployment may ask for more.
+    PASSWORD_MIN_LENGTH: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(8, "must be at least 8 (NIST SP 800-63B).").max(64).default(8)),
+  })
+  .refine((env) => env.SESSION_IDLE_TIMEOUT <= env.SESSION_MAX_AGE, {
+    path: ["SESSION_IDLE_TIMEOUT"],
+    message: "must not exceed SESSION_MAX_AGE.",
+  })
+  .transform((env) => ({
+    isProduction: env.NODE_ENV === "production",
+    databaseUrl: env.DATABASE_URL,
+    sessionSecrets: env.SESSION_SECRET,
+    sessionStrategy: env.SESSION_STRATEGY,
+    idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT,
+    maxAgeSeconds: env.SESSION_MAX_AGE,
+    maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
+    bcryptCost: env.BCRYPT_COST,
+    redisUrl: env.REDIS_URL,
+    appOrigin: env.APP_URL === undefined ? undefined : new URL(env.APP_URL).origin,
+    // Vercel always sits behind its own proxy, which sets x-forwarded-for (SPEC §5).
+    trustProxy: env.TRUST_PROXY ?? env.VERCEL === "1",
+    passwordMinLength: env.PASSWORD_MIN_LENGTH,
+  }));
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+/** Parses a set of variables; throws an EnvError that names every bad variable and its fix. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "environment"} ${issue.message}`);
+  throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example for every variable.`);
+}
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,63 @@
+import { NextResponse } from "next/server";
+import { describe } from "@/lib/auth/messages";
+import { getEnv } from "@/lib/env";
+import type { BodyKind } from "@/lib/http/body";
+import type { SessionCookie } from "@/lib/session/cookie-options";
+
+export type Success = { ok: true; status: number; body: unknown; redirectTo: string; cookies?: SessionCookie[] };
+
+/** `error` and `fields` hold message codes (lib/auth/messages.ts) or, for zod's own, text. */
+export type Failure = {
+  ok: false;
+  status: number;
+  error: string;
+  fields?: Record<string, string[]>;
+  headers?: Record<string, string>;
+};
+
+/** Where a no-JavaScript form goes back to on failure, and the `next` it should keep. */
+export type FormTarget = { path: string; next?: string };
+
+// A form post can only react to a redirect; these two mean the request itself was unusable.
+const JSON_ONLY_STATUSES = new Set([413, 415]);
+
+function withCookies(response: NextResponse, cookies: SessionCookie[] = []): NextResponse {
+  for (const { name, value, ...options } of cookies) response.cookies.set(name, value, options);
+  return response;
+}
+
+function seeOther(location: string): NextResponse {
+  // Relative Location: the browser resolves it against the URL it posted to, never a Host header.
+  return new NextResponse(null, { status: 303, headers: { Location: location } });
+}
+
+/** SPEC §4: JSON for JSON callers, a 303 for form posts. Status codes are decided by callers. */
+export function respond(kind: BodyKind, outcome: Success | Failure, form: FormTarget): NextResponse {
+  if (outcome.ok) {
+    const response =
+      kind === "form" ? seeOther(outcome.redirectTo) : NextResponse.json(outcome.body, { status: outcome.status });
+    return withCookies(response, outcome.cookies);
+  }
+  if (kind === "form" && !JSON_ONLY_STATUSES.has(outcome.status)) {
+    const query = new URLSearchParams({ error: outcome.error });
+    for (const [field, codes] of Object.entries(outcome.fields ?? {})) {
+      if (codes[0]) query.set(`f.${field}`, codes[0]);
+    }
+    if (form.next) query.set("next", form.next);
+    const response = seeOther(`${form.path}?${query}`);
+    for (const [name, value] of Object.entries(outcome.headers ?? {})) response.headers.set(name, value);
+    return response;
+  }
+  const config = getEnv();
+  const fields =
+    outcome.fields &&
+    Object.fromEntries(Object.entries(outcome.fields).map(([field, codes]) => [field, codes.map((c) => describe(c, config))]));
+  return NextResponse.json(
+    { error: describe(outcome.error, config), ...(fields ? { fields } : {}) },
+    { status: outcome.status, headers: outcome.headers },
+  );
+}
+
+export function jsonError(status: number, error: string): NextResponse {
+  return NextResponse.json({ error }, { status });
+}

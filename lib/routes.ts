@@ -1,0 +1,48 @@
+// Path prefixes by audience, shared by proxy.ts and the tests. Route groups like (app) are
+// invisible to the proxy, so it goes by these.
+
+export const PROTECTED_PAGE_PREFIXES = ["/dashboard", "/settings", "/admin"] as const;
+export const PROTECTED_API_PREFIXES = [
+  "/api/auth/session",
+  "/api/auth/sessions",
+  "/api/auth/logout-all",
+  "/api/auth/password",
+] as const;
+/** Pages a signed-in user is sent away from, to /dashboard. */
+export const ANONYMOUS_ONLY_PREFIXES = ["/login", "/signup"] as const;
+
+export const LOGIN_PATH = "/login";
+export const HOME_PATH = "/dashboard";
+
+export type Access = "protected-page" | "protected-api" | "anonymous-only" | "public";
+
+/**
+ * Segment-aware prefix match: `/dashboard` covers `/dashboard/x`, and also `/dashboard.rsc` and
+ * `/dashboard.segments/…` (RSC and prefetch variants of the same page), but not `/dashboards`.
+ */
+export function matchesPrefix(pathname: string, prefix: string): boolean {
+  if (!pathname.startsWith(prefix)) return false;
+  const next = pathname.charAt(prefix.length);
+  return next === "" || next === "/" || next === ".";
+}
+
+function normalise(pathname: string): string {
+  let path = pathname;
+  try {
+    path = decodeURIComponent(pathname);
+  } catch {
+    // A malformed escape cannot name a protected page any better than the raw path does.
+  }
+  // Trailing slashes and doubled slashes name the same page; match on the folded form.
+  path = path.replace(/\/{2,}/g, "/");
+  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}
+
+export function classify(pathname: string): Access {
+  const path = normalise(pathname).toLowerCase();
+  const match = (prefixes: readonly string[]) => prefixes.some((prefix) => matchesPrefix(path, prefix));
+  if (match(PROTECTED_API_PREFIXES)) return "protected-api";
+  if (match(PROTECTED_PAGE_PREFIXES)) return "protected-page";
+  if (match(ANONYMOUS_ONLY_PREFIXES)) return "anonymous-only";
+  return "public";
+}

@@ -1,0 +1,22 @@
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { createDatabaseStore } from "@/lib/session/database";
+import type { SessionStore } from "@/lib/session/types";
+
+export type * from "@/lib/session/types";
+export { sessionCookie, sessionCookieName, expiredSessionCookie } from "@/lib/session/cookie-options";
+
+let store: SessionStore | undefined;
+
+/** The active strategy (SPEC §2), chosen once from SESSION_STRATEGY; nothing else picks one. */
+export function getSessionStore(): SessionStore {
+  if (store) return store;
+  const env = getEnv();
+  store = createDatabaseStore({
+    db: getDb,
+    idleTimeoutSeconds: env.idleTimeoutSeconds,
+    maxAgeSeconds: env.maxAgeSeconds,
+    maxSessionsPerUser: env.maxSessionsPerUser,
+  });
+  return store;
+}

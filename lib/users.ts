@@ -1,0 +1,45 @@
+import { getDb } from "@/lib/db";
+import { Prisma, type Role } from "@/lib/generated/prisma/client";
+
+export type PublicRole = "user" | "admin";
+
+/** The only shape of a user that leaves lib/ (SPEC §4): never the password hash. */
+export type PublicUser = { id: string; email: string; name: string | null; role: PublicRole };
+
+export function toPublicRole(role: Role): PublicRole {
+  return role === "ADMIN" ? "admin" : "user";
+}
+
+export function toPublicUser(user: { id: string; email: string; name: string | null; role: Role }): PublicUser {
+  return { id: user.id, email: user.email, name: user.name, role: toPublicRole(user.role) };
+}
+
+export async function findUserById(id: string): Promise<PublicUser | null> {
+  const user = await getDb().user.findUnique({ where: { id } });
+  return user && toPublicUser(user);
+}
+
+/** For password checks only; `email` must already be normalised by the schema. */
+export async function findUserWithHashByEmail(email: string) {
+  return getDb().user.findUnique({ where: { email }, omit: { passwordHash: false } });
+}
+
+export type CreateUserResult = { ok: true; user: PublicUser } | { ok: false; reason: "email-taken" };
+
+export async function createUser(input: {
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  role?: Role;
+}): Promise<CreateUserResult> {
+  try {
+    const user = await getDb().user.create({ data: input });
+    return { ok: true, user: toPublicUser(user) };
+  } catch (error) {
+    // The unique index decides races between two signups with one email.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      return { ok: false, reason: "email-taken" };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,85 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { AUTH_HEADERS, proofKey, signProof } from "@/lib/auth/proof";
+import { getEnv } from "@/lib/env";
+import { isCrossSiteWrite } from "@/lib/http/origin";
+import { HOME_PATH, LOGIN_PATH, classify } from "@/lib/routes";
+import { expiredSessionCookie, getSessionStore, sessionCookieName, type ValidatedSession } from "@/lib/session";
+
+// Inbound copies are dropped before anything else: only this file may set them (SPEC §3.1).
+// x-middleware-subrequest is Next's own loop guard, once abused to skip middleware entirely.
+const STRIPPED_HEADERS = [...Object.values(AUTH_HEADERS), "x-middleware-subrequest"];
+
+type Lookup = { state: "none" } | { state: "invalid" } | { state: "unavailable" } | { state: "valid"; session: ValidatedSession };
+
+async function lookUp(cookieValue: string | undefined): Promise<Lookup> {
+  if (!cookieValue) return { state: "none" };
+  try {
+    const session = await getSessionStore().validateSession(cookieValue);
+    return session ? { state: "valid", session } : { state: "invalid" };
+  } catch (error) {
+    console.error("proxy: session store unreachable", error);
+    return { state: "unavailable" };
+  }
+}
+
+function unavailable(access: string): NextResponse {
+  // Fail closed: nobody is let in when sessions cannot be checked (SPEC §3).
+  if (access === "protected-api") return NextResponse.json({ error: "Service unavailable" }, { status: 503 });
+  return new NextResponse("<!doctype html><title>Unavailable</title><h1>Service unavailable</h1><p>Please try again shortly.</p>", {
+    status: 503,
+    headers: { "content-type": "text/html; charset=utf-8", "retry-after": "5" },
+  });
+}
+
+export async function proxy(request: NextRequest) {
+  const env = getEnv();
+  if (isCrossSiteWrite(request, env.appOrigin)) {
+    return NextResponse.json({ error: "Cross-origin request refused" }, { status: 403 });
+  }
+
+  const { pathname, search } = request.nextUrl;
+  const access = classify(pathname);
+  const headers = new Headers(request.headers);
+  for (const name of STRIPPED_HEADERS) headers.delete(name);
+
+  const cookieName = sessionCookieName(env.isProduction);
+  const lookup = await lookUp(request.cookies.get(cookieName)?.value);
+  if (lookup.state === "unavailable" && (access === "protected-page" || access === "protected-api")) {
+    return unavailable(access);
+  }
+
+  if (lookup.state !== "valid") {
+    let response: NextResponse;
+    if (access === "protected-api") {
+      response = NextResponse.json({ error: "Authentication required" }, { status: 401 });
+    } else if (access === "protected-page") {
+      const login = new URL(LOGIN_PATH, request.url);
+      login.searchParams.set("next", `${pathname}${search}`);
+      response = NextResponse.redirect(login, 307);
+    } else {
+      response = NextResponse.next({ request: { headers } });
+    }
+    // Drop a dead cookie, but only on reads: on a POST the handler may be setting a new one.
+    if (lookup.state === "invalid" && request.method === "GET") {
+      const { name, value, ...options } = expiredSessionCookie(env.isProduction);
+      response.cookies.set(name, value, options);
+    }
+    return response;
+  }
+
+  if (access === "anonymous-only") return NextResponse.redirect(new URL(HOME_PATH, request.url), 307);
+
+  const { userId, role, sessionId } = lookup.session;
+  headers.set(AUTH_HEADERS.userId, userId);
+  headers.set(AUTH_HEADERS.role, role);
+  headers.set(AUTH_HEADERS.sessionId, sessionId);
+  headers.set(AUTH_HEADERS.proof, signProof({ userId, role, sessionId }, proofKey()));
+  // Set on the forwarded request only, never on the response the browser sees (SPEC §3.3).
+  return NextResponse.next({ request: { headers } });
+}
+
+export const config = {
+  // Everything but build assets. No "any path with a dot" exclusion: that would let
+  // /dashboard.rsc and other RSC/prefetch variants of protected pages skip the proxy.
+  matcher: ["/((?!_next/static/|_next/image|favicon\\.ico$).*)"],
+};

@@ -1,0 +1,49 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startDevelopmentDatabase } from "@/lib/dev/embedded-postgres";
+import { ROOT, bin, run } from "./run";
+
+// `npm run dev`: the whole development stack from a fresh clone. Writes .env on first run,
+// starts the embedded database when DATABASE_URL is unset (migrated and seeded), runs
+// `next dev`, and stops the database when next exits or Ctrl-C is pressed.
+
+function ensureDotEnv() {
+  const envFile = path.join(ROOT, ".env");
+  if (existsSync(envFile)) return;
+  const secret = randomBytes(32).toString("base64url");
+  const example = readFileSync(path.join(ROOT, ".env.example"), "utf8");
+  writeFileSync(envFile, example.replace(/^SESSION_SECRET=.*$/m, `SESSION_SECRET=${secret}`), { mode: 0o600 });
+  console.log("Created .env from .env.example with a freshly generated SESSION_SECRET.");
+}
+
+async function main(): Promise<number> {
+  ensureDotEnv();
+  process.loadEnvFile(path.join(ROOT, ".env"));
+  const extraArgs = process.argv.slice(2);
+  if (process.env.DATABASE_URL) {
+    console.log("Using DATABASE_URL from the environment; no embedded database started.");
+    return run(bin("next"), ["dev", ...extraArgs]);
+  }
+
+  console.log("DATABASE_URL is unset: starting the embedded PostgreSQL (PGlite) under .data/ …");
+  const db = await startDevelopmentDatabase(ROOT);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await db.stop();
+  };
+  try {
+    const env = { ...process.env, DATABASE_URL: db.url, CLOAKROOM_EMBEDDED_DB: "1" };
+    const migrated = await run(bin("prisma"), ["migrate", "deploy"], env);
+    if (migrated !== 0) return migrated;
+    const seeded = await run(bin("tsx"), ["prisma/seed.ts"], env);
+    if (seeded !== 0) return seeded;
+    return await run(bin("next"), ["dev", ...extraArgs], env);
+  } finally {
+    await stop();
+  }
+}
+
+process.exit(await main());
