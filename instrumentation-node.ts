@@ -1,0 +1,11 @@
+import { prepareDummyHash } from "@/lib/auth/password";
+import { getEnv } from "@/lib/env";
+
+// A missing or weak variable stops the server here, with a message naming it, instead of
+// surfacing as a 500 on the first request.
+try {
+  await prepareDummyHash(getEnv().bcryptCost);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { LoginBodySchema, signupBodySchema } from "@/lib/auth/schemas";
+
+const Signup = signupBodySchema({ passwordMinLength: 8 });
+
+function fieldErrors(result: { success: boolean; error?: z.ZodError }) {
+  return result.error ? z.flattenError(result.error).fieldErrors : {};
+}
+
+describe("signupBodySchema", () => {
+  it("normalises email: trimmed and lower-cased", () => {
+    const data = Signup.parse({ email: "  Ada@Example.COM ", password: "long enough" });
+    expect(data.email).toBe("ada@example.com");
+    expect(data.name).toBeNull();
+  });
+
+  it("requires at least the minimum length, counted in characters", () => {
+    expect(fieldErrors(Signup.safeParse({ email: "a@b.co", password: "1234567" }))).toEqual({
+      password: ["password-too-short"],
+    });
+    expect(Signup.safeParse({ email: "a@b.co", password: "ééééééé1" }).success).toBe(true);
+    expect(fieldErrors(signupBodySchema({ passwordMinLength: 12 }).safeParse({ email: "a@b.co", password: "elevenchars" }))).toEqual({
+      password: ["password-too-short"],
+    });
+  });
+
+  it("caps passwords at 72 UTF-8 bytes after NFKC, not 72 characters", () => {
+    expect(Signup.safeParse({ email: "a@b.co", password: "a".repeat(72) }).success).toBe(true);
+    expect(fieldErrors(Signup.safeParse({ email: "a@b.co", password: "a".repeat(73) }))).toEqual({
+      password: ["password-too-long"],
+    });
+    // 37 × "é" is 37 characters but 74 bytes.
+    expect(fieldErrors(Signup.safeParse({ email: "a@b.co", password: "é".repeat(37) }))).toEqual({
+      password: ["password-too-long"],
+    });
+  });
+
+  it("normalises passwords with NFKC", () => {
+    const composed = Signup.parse({ email: "a@b.co", password: "caf\u00e9-password" }).password;
+    const decomposed = Signup.parse({ email: "a@b.co", password: "cafe\u0301-password" }).password;
+    expect(decomposed).toBe(composed);
+    expect(Signup.parse({ email: "a@b.co", password: "ｆｕｌｌｗｉｄｔｈ!" }).password).toBe("fullwidth!");
+  });
+
+  it("reports each bad field by code", () => {
+    expect(fieldErrors(Signup.safeParse({ email: "not-an-email", password: "" }))).toEqual({
+      email: ["email-invalid"],
+      password: ["required"],
+    });
+    expect(fieldErrors(Signup.safeParse({}))).toEqual({ email: ["required"], password: ["required"] });
+    expect(fieldErrors(Signup.safeParse({ email: "a@b.co", password: "long enough", name: "n".repeat(101) }))).toEqual({
+      name: ["name-too-long"],
+    });
+  });
+});
+
+describe("LoginBodySchema", () => {
+  it("applies no password policy, only a bound", () => {
+    expect(LoginBodySchema.safeParse({ email: "a@b.co", password: "short" }).success).toBe(true);
+    expect(LoginBodySchema.safeParse({ email: "a@b.co", password: "x".repeat(1025) }).success).toBe(false);
+  });
+
+  it("normalises email and password like signup", () => {
+    const data = LoginBodySchema.parse({ email: " A@B.CO", password: "cafe\u0301" });
+    expect(data).toEqual({ email: "a@b.co", password: "caf\u00e9" });
+  });
+});

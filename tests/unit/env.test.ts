@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { EnvError, parseEnv } from "@/lib/env";
+
+const valid = {
+  DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/app",
+  SESSION_SECRET: "s".repeat(32),
+};
+
+describe("parseEnv", () => {
+  it("applies the documented defaults", () => {
+    const env = parseEnv(valid);
+    expect(env).toMatchObject({
+      isProduction: false,
+      sessionStrategy: "database",
+      idleTimeoutSeconds: 604800,
+      maxAgeSeconds: 2592000,
+      maxSessionsPerUser: 10,
+      bcryptCost: 12,
+      trustProxy: false,
+      passwordMinLength: 8,
+      appOrigin: undefined,
+    });
+    expect(env.sessionSecrets).toEqual(["s".repeat(32)]);
+  });
+
+  it("splits comma-separated secrets, newest first", () => {
+    const env = parseEnv({ ...valid, SESSION_SECRET: `${"a".repeat(32)}, ${"b".repeat(40)}` });
+    expect(env.sessionSecrets).toEqual(["a".repeat(32), "b".repeat(40)]);
+  });
+
+  it.each([
+    [{ SESSION_SECRET: undefined }, /SESSION_SECRET is not set.*openssl rand/],
+    [{ SESSION_SECRET: "too-short" }, /SESSION_SECRET.*at least 32 characters/],
+    [{ SESSION_SECRET: `${"a".repeat(32)},short` }, /SESSION_SECRET.*at least 32 characters/],
+    [{ DATABASE_URL: undefined }, /DATABASE_URL is not set/],
+    [{ DATABASE_URL: "mysql://x" }, /DATABASE_URL must be a PostgreSQL URL/],
+    [{ BCRYPT_COST: "9" }, /BCRYPT_COST must be 10–15/],
+    [{ BCRYPT_COST: "16" }, /BCRYPT_COST must be 10–15/],
+    [{ SESSION_STRATEGY: "jwt" }, /SESSION_STRATEGY/],
+    [{ PASSWORD_MIN_LENGTH: "6" }, /PASSWORD_MIN_LENGTH must be at least 8/],
+    [{ SESSION_IDLE_TIMEOUT: "100", SESSION_MAX_AGE: "50" }, /SESSION_IDLE_TIMEOUT must not exceed SESSION_MAX_AGE/],
+    [{ APP_URL: "not a url" }, /APP_URL/],
+    [{ TRUST_PROXY: "yes" }, /TRUST_PROXY/],
+  ])("names the variable and the fix: %j", (override, message) => {
+    expect(() => parseEnv({ ...valid, ...override })).toThrow(EnvError);
+    expect(() => parseEnv({ ...valid, ...override })).toThrow(message);
+  });
+
+  it("treats empty values as unset", () => {
+    const env = parseEnv({ ...valid, REDIS_URL: "", APP_URL: "", BCRYPT_COST: "" });
+    expect(env.redisUrl).toBeUndefined();
+    expect(env.appOrigin).toBeUndefined();
+    expect(env.bcryptCost).toBe(12);
+  });
+
+  it("reduces APP_URL to its origin", () => {
+    expect(parseEnv({ ...valid, APP_URL: "https://app.example.com/some/path" }).appOrigin).toBe("https://app.example.com");
+  });
+
+  it("trusts x-forwarded-for on Vercel unless told otherwise", () => {
+    expect(parseEnv({ ...valid, VERCEL: "1" }).trustProxy).toBe(true);
+    expect(parseEnv({ ...valid, VERCEL: "1", TRUST_PROXY: "false" }).trustProxy).toBe(false);
+    expect(parseEnv({ ...valid, TRUST_PROXY: "true" }).trustProxy).toBe(true);
+  });
+
+  it("knows production", () => {
+    expect(parseEnv({ ...valid, NODE_ENV: "production" }).isProduction).toBe(true);
+  });
+});

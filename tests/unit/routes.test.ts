@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { classify, matchesPrefix } from "@/lib/routes";
+
+describe("classify", () => {
+  it.each([
+    ["/dashboard", "protected-page"],
+    ["/dashboard/", "protected-page"],
+    ["/dashboard/deeper/page", "protected-page"],
+    ["/dashboard.rsc", "protected-page"],
+    ["/dashboard.segments/_tree.segment.rsc", "protected-page"],
+    ["//dashboard", "protected-page"],
+    ["/DASHBOARD", "protected-page"],
+    ["/%64ashboard", "protected-page"],
+    ["/settings/sessions", "protected-page"],
+    ["/admin", "protected-page"],
+    ["/api/auth/session", "protected-api"],
+    ["/api/auth/sessions/abc", "protected-api"],
+    ["/api/auth/logout-all", "protected-api"],
+    ["/api/auth/password", "protected-api"],
+    ["/login", "anonymous-only"],
+    ["/signup", "anonymous-only"],
+    ["/", "public"],
+    ["/dashboards", "public"],
+    ["/api/auth/login", "public"],
+    ["/api/auth/logout", "public"],
+    ["/api/auth/signup", "public"],
+    ["/api/auth/sessionsx", "public"],
+  ])("%s is %s", (path, access) => {
+    expect(classify(path)).toBe(access);
+  });
+});
+
+describe("matchesPrefix", () => {
+  it("matches whole segments only", () => {
+    expect(matchesPrefix("/admin", "/admin")).toBe(true);
+    expect(matchesPrefix("/admin/users", "/admin")).toBe(true);
+    expect(matchesPrefix("/administrator", "/admin")).toBe(false);
+  });
+});

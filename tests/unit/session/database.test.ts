@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createPrismaClient, type Db } from "@/lib/db";
+import { createDatabaseStore } from "@/lib/session/database";
+import { hashToken } from "@/lib/session/token";
+import type { SessionStore } from "@/lib/session/types";
+import { createTestDatabase, type TestDatabase } from "@/tests/support/database";
+
+const IDLE = 1000; // seconds
+const MAX_AGE = 3000;
+const CAP = 3;
+const meta = { userAgent: "vitest", ip: "203.0.113.9" };
+
+let database: TestDatabase;
+let db: Db;
+let clock = Date.UTC(2030, 0, 1);
+let store: SessionStore;
+let userId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase("unit");
+  db = createPrismaClient(database.url);
+}, 120_000);
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+beforeEach(async () => {
+  clock = Date.UTC(2030, 0, 1);
+  store = createDatabaseStore({
+    db: () => db,
+    idleTimeoutSeconds: IDLE,
+    maxAgeSeconds: MAX_AGE,
+    maxSessionsPerUser: CAP,
+    now: () => clock,
+  });
+  const user = await db.user.create({ data: { email: `u${Math.random()}@test.dev`, passwordHash: "x" } });
+  userId = user.id;
+});
+
+const advance = (seconds: number) => {
+  clock += seconds * 1000;
+};
+
+describe("database session store", () => {
+  it("stores only the SHA-256 of the token, next to a separate public id", async () => {
+    const { cookieValue, session } = await store.createSession(userId, meta);
+    const row = await db.session.findUniqueOrThrow({ where: { id: session.id } });
+    expect(row.tokenHash).toBe(hashToken(cookieValue));
+    expect(Object.values(row).map(String)).not.toContain(cookieValue);
+    expect(row.id).not.toBe(cookieValue);
+    expect(row).toMatchObject({ userId, userAgent: "vitest", ip: "203.0.113.9" });
+  });
+
+  it("validates a live token and nothing else", async () => {
+    const { cookieValue, session } = await store.createSession(userId, meta);
+    expect(await store.validateSession(cookieValue)).toEqual({ sessionId: session.id, userId, role: "user" });
+    expect(await store.validateSession(session.id)).toBeNull();
+    expect(await store.validateSession(hashToken(cookieValue))).toBeNull();
+    expect(await store.validateSession(`${cookieValue.slice(0, -1)}A`)).toBeNull();
+  });
+
+  it("expires after the idle timeout and deletes the row", async () => {
+    const { cookieValue, session } = await store.createSession(userId, meta);
+    advance(IDLE - 1);
+    expect(await store.validateSession(cookieValue)).not.toBeNull();
+    advance(IDLE);
+    expect(await store.validateSession(cookieValue)).toBeNull();
+    expect(await db.session.findUnique({ where: { id: session.id } })).toBeNull();
+  });
+
+  it("slides only once past half the idle lifetime", async () => {
+    const { cookieValue, session } = await store.createSession(userId, meta);
+    const created = clock;
+    advance(IDLE / 2 - 10);
+    await store.validateSession(cookieValue);
+    expect((await db.session.findUniqueOrThrow({ where: { id: session.id } })).expiresAt.getTime()).toBe(created + IDLE * 1000);
+    advance(20);
+    await store.validateSession(cookieValue);
+    expect((await db.session.findUniqueOrThrow({ where: { id: session.id } })).expiresAt.getTime()).toBe(clock + IDLE * 1000);
+  });
+
+  it("never slides past the absolute lifetime", async () => {
+    const { cookieValue } = await store.createSession(userId, meta);
+    for (let used = 0; used < MAX_AGE - 600; used += 600) {
+      advance(600);
+      expect(await store.validateSession(cookieValue)).not.toBeNull();
+    }
+    advance(600);
+    expect(await store.validateSession(cookieValue)).toBeNull();
+  });
+
+  it("records last-seen at most once a minute", async () => {
+    const { cookieValue, session } = await store.createSession(userId, meta);
+    const created = clock;
+    advance(30);
+    await store.validateSession(cookieValue);
+    expect((await db.session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt.getTime()).toBe(created);
+    advance(31);
+    await store.validateSession(cookieValue);
+    expect((await db.session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt.getTime()).toBe(clock);
+  });
+
+  it("ends the oldest sessions past the per-user cap", async () => {
+    const tokens: string[] = [];
+    for (let i = 0; i < CAP + 2; i++) {
+      tokens.push((await store.createSession(userId, meta)).cookieValue);
+      advance(1);
+    }
+    const alive = await Promise.all(tokens.map(async (t) => (await store.validateSession(t)) !== null));
+    expect(alive).toEqual([false, false, true, true, true]);
+    expect(await db.session.count({ where: { userId } })).toBe(CAP);
+  });
+
+  it("invalidates one session, or all of a user's but one", async () => {
+    const a = await store.createSession(userId, meta);
+    const b = await store.createSession(userId, meta);
+    const c = await store.createSession(userId, meta);
+    await store.invalidateSession(a.cookieValue);
+    expect(await store.validateSession(a.cookieValue)).toBeNull();
+    await store.invalidateUserSessions(userId, { exceptSessionId: c.session.id });
+    expect(await store.validateSession(b.cookieValue)).toBeNull();
+    expect(await store.validateSession(c.cookieValue)).not.toBeNull();
+    expect((await store.listUserSessions(userId)).map((s) => s.id)).toEqual([c.session.id]);
+  });
+
+  it("loads the current user and session only for the matching user", async () => {
+    const { session } = await store.createSession(userId, meta);
+    const current = await store.loadCurrent({ userId, sessionId: session.id });
+    expect(current?.user).toMatchObject({ id: userId, role: "user" });
+    expect(current?.user).not.toHaveProperty("passwordHash");
+    expect(current?.session).toEqual(session);
+    expect(await store.loadCurrent({ userId: "someone-else", sessionId: session.id })).toBeNull();
+  });
+});
