@@ -1,7 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { AUTH_HEADERS, proofKey, signProof } from "@/lib/auth/proof";
 import { getEnv } from "@/lib/env";
-import { isCrossSiteWrite } from "@/lib/http/origin";
+import { isCrossSiteWrite, requestOrigin } from "@/lib/http/origin";
 import { HOME_PATH, LOGIN_PATH, classify } from "@/lib/routes";
 import { expiredSessionCookie, getSessionStore, sessionCookieName, type ValidatedSession } from "@/lib/session";
 
@@ -22,6 +22,12 @@ async function lookUp(cookieValue: string | undefined): Promise<Lookup> {
   }
 }
 
+// Next turns a Location on the request's own host into a relative one, so the browser stays
+// on whichever host name it used (and keeps its cookie).
+function redirect(request: NextRequest, path: string): NextResponse {
+  return NextResponse.redirect(new URL(path, request.url), 307);
+}
+
 function unavailable(access: string): NextResponse {
   // Fail closed: nobody is let in when sessions cannot be checked (SPEC §3).
   if (access === "protected-api") return NextResponse.json({ error: "Service unavailable" }, { status: 503 });
@@ -33,7 +39,7 @@ function unavailable(access: string): NextResponse {
 
 export async function proxy(request: NextRequest) {
   const env = getEnv();
-  if (isCrossSiteWrite(request, env.appOrigin)) {
+  if (isCrossSiteWrite(request, env.appOrigin ?? requestOrigin(request, env.trustProxy))) {
     return NextResponse.json({ error: "Cross-origin request refused" }, { status: 403 });
   }
 
@@ -53,9 +59,7 @@ export async function proxy(request: NextRequest) {
     if (access === "protected-api") {
       response = NextResponse.json({ error: "Authentication required" }, { status: 401 });
     } else if (access === "protected-page") {
-      const login = new URL(LOGIN_PATH, request.url);
-      login.searchParams.set("next", `${pathname}${search}`);
-      response = NextResponse.redirect(login, 307);
+      response = redirect(request, `${LOGIN_PATH}?${new URLSearchParams({ next: `${pathname}${search}` })}`);
     } else {
       response = NextResponse.next({ request: { headers } });
     }
@@ -67,7 +71,7 @@ export async function proxy(request: NextRequest) {
     return response;
   }
 
-  if (access === "anonymous-only") return NextResponse.redirect(new URL(HOME_PATH, request.url), 307);
+  if (access === "anonymous-only") return redirect(request, HOME_PATH);
 
   const { userId, role, sessionId } = lookup.session;
   headers.set(AUTH_HEADERS.userId, userId);

@@ -6,14 +6,31 @@ const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * state-changing request with neither did not come from a browser, and carries no ambient
  * cookie an attacker could ride on: it is allowed.
  */
-export function isCrossSiteWrite(request: Request, appOrigin: string | undefined): boolean {
+export function isCrossSiteWrite(request: Request, ownOrigin: string): boolean {
   if (!STATE_CHANGING.has(request.method.toUpperCase())) return false;
   const origin = request.headers.get("origin");
-  if (origin !== null) return origin !== (appOrigin ?? new URL(request.url).origin);
+  if (origin !== null) return origin !== ownOrigin;
   const site = request.headers.get("sec-fetch-site");
   // `same-site` is refused too: a sibling subdomain is not this app.
   if (site !== null) return site !== "same-origin" && site !== "none";
   return false;
+}
+
+const firstValue = (value: string | null) => value?.split(",")[0]?.trim() || undefined;
+
+/**
+ * The origin the browser addressed (SPEC §4: used when APP_URL is unset). From the Host header,
+ * which a victim's browser sets to our host whatever page made it post; `request.url` will not
+ * do, as `next start` names itself `localhost` there. Behind a trusted proxy, its forwarded
+ * host and scheme describe the public side.
+ */
+export function requestOrigin(request: Request, trustProxy: boolean): string {
+  const url = new URL(request.url);
+  const forwardedHost = trustProxy ? firstValue(request.headers.get("x-forwarded-host")) : undefined;
+  const forwardedProto = trustProxy ? firstValue(request.headers.get("x-forwarded-proto")) : undefined;
+  const host = forwardedHost ?? request.headers.get("host") ?? url.host;
+  const protocol = forwardedProto ?? url.protocol.replace(/:$/, "");
+  return `${protocol}://${host}`;
 }
 
 /**
@@ -22,8 +39,7 @@ export function isCrossSiteWrite(request: Request, appOrigin: string | undefined
  */
 export function clientIp(headers: Headers, trustProxy: boolean): string | null {
   if (!trustProxy) return null;
-  const first = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return first ? first.slice(0, 64) : null;
+  return firstValue(headers.get("x-forwarded-for"))?.slice(0, 64) ?? null;
 }
 
 export function requestMeta(headers: Headers, trustProxy: boolean) {

@@ -1,38 +1,54 @@
 import { describe, expect, it } from "vitest";
-import { clientIp, isCrossSiteWrite } from "@/lib/http/origin";
+import { clientIp, isCrossSiteWrite, requestOrigin } from "@/lib/http/origin";
 
 function request(method: string, headers: Record<string, string> = {}, url = "http://app.test/api/auth/login") {
   return new Request(url, { method, headers });
 }
 
 describe("isCrossSiteWrite", () => {
+  const own = "http://app.test";
+
   it("never blocks reads", () => {
-    expect(isCrossSiteWrite(request("GET", { origin: "https://evil.test" }), undefined)).toBe(false);
-    expect(isCrossSiteWrite(request("HEAD", { "sec-fetch-site": "cross-site" }), undefined)).toBe(false);
+    expect(isCrossSiteWrite(request("GET", { origin: "https://evil.test" }), own)).toBe(false);
+    expect(isCrossSiteWrite(request("HEAD", { "sec-fetch-site": "cross-site" }), own)).toBe(false);
   });
 
   it.each(["POST", "PUT", "PATCH", "DELETE"])("blocks a cross-origin %s", (method) => {
-    expect(isCrossSiteWrite(request(method, { origin: "https://evil.test" }), undefined)).toBe(true);
+    expect(isCrossSiteWrite(request(method, { origin: "https://evil.test" }), own)).toBe(true);
   });
 
-  it("allows the request's own origin, or APP_URL when set", () => {
-    expect(isCrossSiteWrite(request("POST", { origin: "http://app.test" }), undefined)).toBe(false);
-    expect(isCrossSiteWrite(request("POST", { origin: "https://public.example" }), "https://public.example")).toBe(false);
-    expect(isCrossSiteWrite(request("POST", { origin: "http://app.test" }), "https://public.example")).toBe(true);
+  it("allows only the app's own origin", () => {
+    expect(isCrossSiteWrite(request("POST", { origin: "http://app.test" }), own)).toBe(false);
+    expect(isCrossSiteWrite(request("POST", { origin: "https://app.test" }), own)).toBe(true);
+    expect(isCrossSiteWrite(request("POST", { origin: "http://app.test:8080" }), own)).toBe(true);
   });
 
   it("refuses an opaque origin", () => {
-    expect(isCrossSiteWrite(request("POST", { origin: "null" }), undefined)).toBe(true);
+    expect(isCrossSiteWrite(request("POST", { origin: "null" }), own)).toBe(true);
   });
 
   it("falls back to Sec-Fetch-Site when Origin is absent", () => {
-    expect(isCrossSiteWrite(request("POST", { "sec-fetch-site": "cross-site" }), undefined)).toBe(true);
-    expect(isCrossSiteWrite(request("POST", { "sec-fetch-site": "same-site" }), undefined)).toBe(true);
-    expect(isCrossSiteWrite(request("POST", { "sec-fetch-site": "same-origin" }), undefined)).toBe(false);
+    expect(isCrossSiteWrite(request("POST", { "sec-fetch-site": "cross-site" }), own)).toBe(true);
+    expect(isCrossSiteWrite(request("POST", { "sec-fetch-site": "same-site" }), own)).toBe(true);
+    expect(isCrossSiteWrite(request("POST", { "sec-fetch-site": "same-origin" }), own)).toBe(false);
   });
 
   it("allows non-browser clients that send neither header", () => {
-    expect(isCrossSiteWrite(request("POST"), undefined)).toBe(false);
+    expect(isCrossSiteWrite(request("POST"), own)).toBe(false);
+  });
+});
+
+describe("requestOrigin", () => {
+  it("comes from the Host header, not from the URL the server built", () => {
+    const r = request("POST", { host: "127.0.0.1:3000" }, "http://localhost:3000/api/auth/login");
+    expect(requestOrigin(r, false)).toBe("http://127.0.0.1:3000");
+  });
+
+  it("uses forwarded host and scheme only behind a trusted proxy", () => {
+    const headers = { host: "internal:3000", "x-forwarded-host": "app.example", "x-forwarded-proto": "https" };
+    const r = request("POST", headers, "http://internal:3000/api");
+    expect(requestOrigin(r, true)).toBe("https://app.example");
+    expect(requestOrigin(r, false)).toBe("http://internal:3000");
   });
 });
 

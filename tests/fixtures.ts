@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import { test as base, expect as baseExpect, request as playwrightRequest, type APIResponse, type Page } from "@playwright/test";
+import pg from "pg";
+import { readTestEnv } from "./support/test-env";
+
+// The suite runs against `next start`, so cookies carry their production name and flags.
+export const COOKIE = "__Host-session";
+
+export type TestUser = { id: string; email: string; password: string; name: string };
+
+export function uniqueEmail(tag = "user"): string {
+  return `${tag}-${randomUUID()}@example.test`;
+}
+
+/** Every Set-Cookie of a response, parsed into name, value and lower-cased attributes. */
+export function setCookies(response: APIResponse) {
+  return response
+    .headersArray()
+    .filter((h) => h.name.toLowerCase() === "set-cookie")
+    .map((h) => {
+      const [pair = "", ...parts] = h.value.split(";").map((p) => p.trim());
+      const eq = pair.indexOf("=");
+      const attributes = Object.fromEntries(
+        parts.map((p) => {
+          const i = p.indexOf("=");
+          return i === -1 ? [p.toLowerCase(), true] : [p.slice(0, i).toLowerCase(), p.slice(i + 1)];
+        }),
+      ) as Record<string, string | true>;
+      return { name: pair.slice(0, eq), value: pair.slice(eq + 1), attributes };
+    });
+}
+
+export function sessionCookieOf(response: APIResponse) {
+  return setCookies(response).find((c) => c.name === COOKIE);
+}
+
+export const expect = baseExpect.extend({
+  /** The response sets a live session cookie with every flag SPEC §2 asks for. */
+  toSetSessionCookie(response: APIResponse) {
+    const cookie = sessionCookieOf(response);
+    const a = cookie?.attributes ?? {};
+    const problems = [
+      !cookie && `no ${COOKIE} cookie`,
+      cookie && !/^[A-Za-z0-9_-]{43,}$/.test(cookie.value) && "empty or malformed value",
+      a.httponly !== true && "HttpOnly missing",
+      a.secure !== true && "Secure missing",
+      String(a.samesite).toLowerCase() !== "lax" && "SameSite is not Lax",
+      a.path !== "/" && "Path is not /",
+      "domain" in a && "Domain set (forbidden for __Host-)",
+      !(Number(a["max-age"]) > 0) && "no positive Max-Age",
+    ].filter(Boolean);
+    return {
+      pass: problems.length === 0,
+      name: "toSetSessionCookie",
+      message: () => (this.isNot ? "expected no session cookie" : `session cookie not set correctly: ${problems.join(", ")}`),
+    };
+  },
+  /** The response clears the session cookie. */
+  toClearSessionCookie(response: APIResponse) {
+    const cookie = sessionCookieOf(response);
+    const pass = !!cookie && cookie.value === "" && cookie.attributes["max-age"] === "0";
+    return { pass, name: "toClearSessionCookie", message: () => `expected ${COOKIE} to be cleared` };
+  },
+});
+
+/** Direct database access, for the checks no HTTP response can show (what a row holds). */
+export async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new pg.Client({ connectionString: readTestEnv("databaseUrl") });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates a user through the public API, in a context of its own, so no cookie leaks into the test. */
+export async function createUser(baseURL: string, overrides: Partial<Omit<TestUser, "id">> = {}): Promise<TestUser> {
+  const context = await playwrightRequest.newContext({ baseURL });
+  try {
+    const data = { email: uniqueEmail(), password: `pw-${randomUUID()}`, name: "Test User", ...overrides };
+    const response = await context.post("/api/auth/signup", { data });
+    baseExpect(response.status(), await response.text()).toBe(201);
+    const { user } = (await response.json()) as { user: { id: string } };
+    return { ...data, id: user.id };
+  } finally {
+    await context.dispose();
+  }
+}
+
+type Fixtures = { user: TestUser; signedInPage: Page };
+
+export const test = base.extend<Fixtures>({
+  user: async ({ baseURL }, use) => {
+    const user = await createUser(baseURL!);
+    await use(user);
+    await query('DELETE FROM "User" WHERE id = $1', [user.id]);
+  },
+  // Signs in through the API with the page's own request context, which shares its cookies.
+  signedInPage: async ({ page, user }, use) => {
+    const response = await page.request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    baseExpect(response.status()).toBe(200);
+    await use(page);
+  },
+});
