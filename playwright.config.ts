@@ -34,6 +34,7 @@ export default defineConfig({
     {
       name: "browser-no-js",
       testMatch: "e2e/**/*.spec.ts",
+      testIgnore: "**/*.js-only.spec.ts",
       use: { ...devices["Desktop Chrome"], launchOptions, javaScriptEnabled: false },
     },
   ],
