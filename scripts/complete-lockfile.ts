@@ -34,7 +34,8 @@ for (const entry of Object.values(lock.packages)) {
     added.push(`${name}@${version}`);
   }
 }
-const [[rootKey, rootEntry], ...rest] = Object.entries(lock.packages);
-lock.packages = Object.fromEntries([[rootKey!, rootEntry!], ...rest.sort(([a], [b]) => a.localeCompare(b))]);
+// npm's own order: the root package first, then paths alphabetically.
+const { "": rootEntry, ...dependencies } = lock.packages;
+lock.packages = { "": rootEntry!, ...Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => a.localeCompare(b))) };
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(added.length ? `Added ${added.length} platform entries:\n  ${added.join("\n  ")}` : "Lockfile already complete.");

@@ -1,6 +1,5 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { ensureDotEnv } from "@/lib/dev/dotenv";
 import { startDevelopmentDatabase } from "@/lib/dev/embedded-postgres";
 import { ROOT, bin, run } from "./run";
 
@@ -8,17 +7,8 @@ import { ROOT, bin, run } from "./run";
 // starts the embedded database when DATABASE_URL is unset (migrated and seeded), runs
 // `next dev`, and stops the database when next exits or Ctrl-C is pressed.
 
-function ensureDotEnv() {
-  const envFile = path.join(ROOT, ".env");
-  if (existsSync(envFile)) return;
-  const secret = randomBytes(32).toString("base64url");
-  const example = readFileSync(path.join(ROOT, ".env.example"), "utf8");
-  writeFileSync(envFile, example.replace(/^SESSION_SECRET=.*$/m, `SESSION_SECRET=${secret}`), { mode: 0o600 });
-  console.log("Created .env from .env.example with a freshly generated SESSION_SECRET.");
-}
-
 async function main(): Promise<number> {
-  ensureDotEnv();
+  if (ensureDotEnv(ROOT)) console.log("Created .env from .env.example with a freshly generated SESSION_SECRET.");
   process.loadEnvFile(path.join(ROOT, ".env"));
   const extraArgs = process.argv.slice(2);
   if (process.env.DATABASE_URL) {
@@ -28,12 +18,6 @@ async function main(): Promise<number> {
 
   console.log("DATABASE_URL is unset: starting the embedded PostgreSQL (PGlite) under .data/ …");
   const db = await startDevelopmentDatabase(ROOT);
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    await db.stop();
-  };
   try {
     const env = { ...process.env, DATABASE_URL: db.url, CLOAKROOM_EMBEDDED_DB: "1" };
     const migrated = await run(bin("prisma"), ["migrate", "deploy"], env);
@@ -42,7 +26,7 @@ async function main(): Promise<number> {
     if (seeded !== 0) return seeded;
     return await run(bin("next"), ["dev", ...extraArgs], env);
   } finally {
-    await stop();
+    await db.stop();
   }
 }
 
