@@ -10,8 +10,14 @@ const launchOptions = {
   args: process.getuid?.() === 0 ? ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] : [],
 };
 
+// The suite runs once per strategy (SESSION_STRATEGY, as in the app). Files named
+// *.database-only.spec.ts / *.cookie-only.spec.ts hold what only one strategy can show.
+const strategy = process.env.SESSION_STRATEGY === "cookie" ? "cookie" : "database";
+const otherStrategyOnly = `**/*.${strategy === "cookie" ? "database" : "cookie"}-only.spec.ts`;
+
 export default defineConfig({
   testDir: "tests",
+  testIgnore: otherStrategyOnly,
   globalSetup: "./tests/global-setup.ts",
   fullyParallel: true,
   forbidOnly: !!process.env.CI,
@@ -34,7 +40,7 @@ export default defineConfig({
     {
       name: "browser-no-js",
       testMatch: "e2e/**/*.spec.ts",
-      testIgnore: "**/*.js-only.spec.ts",
+      testIgnore: ["**/*.js-only.spec.ts", otherStrategyOnly],
       use: { ...devices["Desktop Chrome"], launchOptions, javaScriptEnabled: false },
     },
   ],

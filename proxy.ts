@@ -3,7 +3,7 @@ import { AUTH_HEADERS, proofKey, signProof } from "@/lib/auth/proof";
 import { getEnv } from "@/lib/env";
 import { isCrossSiteWrite, requestOrigin } from "@/lib/http/origin";
 import { HOME_PATH, LOGIN_PATH, classify } from "@/lib/routes";
-import { expiredSessionCookie, getSessionStore, sessionCookieName, type ValidatedSession } from "@/lib/session";
+import { expiredSessionCookie, getSessionStore, sessionCookie, sessionCookieName, type ValidatedSession } from "@/lib/session";
 
 // Inbound copies are dropped before anything else: only this file may set them (SPEC §3.1).
 // x-middleware-subrequest is Next's own loop guard, once abused to skip middleware entirely.
@@ -11,10 +11,10 @@ const STRIPPED_HEADERS = [...Object.values(AUTH_HEADERS), "x-middleware-subreque
 
 type Lookup = { state: "none" } | { state: "invalid" } | { state: "unavailable" } | { state: "valid"; session: ValidatedSession };
 
-async function lookUp(cookieValue: string | undefined): Promise<Lookup> {
+async function lookUp(cookieValue: string | undefined, checkRevocation: boolean): Promise<Lookup> {
   if (!cookieValue) return { state: "none" };
   try {
-    const session = await getSessionStore().validateSession(cookieValue);
+    const session = await getSessionStore().validateSession(cookieValue, { checkRevocation });
     return session ? { state: "valid", session } : { state: "invalid" };
   } catch (error) {
     console.error("proxy: session store unreachable", error);
@@ -49,7 +49,9 @@ export async function proxy(request: NextRequest) {
   for (const name of STRIPPED_HEADERS) headers.delete(name);
 
   const cookieName = sessionCookieName(env.isProduction);
-  const lookup = await lookUp(request.cookies.get(cookieName)?.value);
+  // Sending a user away from /login needs certainty: a revoked sealed cookie is still well-formed,
+  // and bouncing it between /login and a protected page would loop.
+  const lookup = await lookUp(request.cookies.get(cookieName)?.value, access === "anonymous-only");
   if (lookup.state === "unavailable" && (access === "protected-page" || access === "protected-api")) {
     return unavailable(access);
   }
@@ -79,7 +81,15 @@ export async function proxy(request: NextRequest) {
   headers.set(AUTH_HEADERS.sessionId, sessionId);
   headers.set(AUTH_HEADERS.proof, signProof({ userId, role, sessionId }, proofKey()));
   // Set on the forwarded request only, never on the response the browser sees (SPEC §3.3).
-  return NextResponse.next({ request: { headers } });
+  const response = NextResponse.next({ request: { headers } });
+  // A re-sealed cookie (sliding expiry, newer secret) goes back on reads only: on a POST the
+  // handler may be replacing or clearing the cookie itself.
+  const { refreshed } = lookup.session;
+  if (refreshed && request.method === "GET") {
+    const { name, value, ...options } = sessionCookie(env.isProduction, refreshed.cookieValue, refreshed.maxAgeSeconds);
+    response.cookies.set(name, value, options);
+  }
+  return response;
 }
 
 export const config = {

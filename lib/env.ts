@@ -39,7 +39,7 @@ export const EnvSchema = z
     SESSION_SECRET: z.preprocess(unsetIfEmpty, sessionSecrets),
     SESSION_STRATEGY: z.preprocess(
       unsetIfEmpty,
-      z.enum(["database"], { error: 'must be "database".' }).default("database"),
+      z.enum(["database", "cookie"], { error: 'must be "database" or "cookie".' }).default("database"),
     ),
     SESSION_IDLE_TIMEOUT: seconds(7 * 24 * 60 * 60),
     SESSION_MAX_AGE: seconds(30 * 24 * 60 * 60),

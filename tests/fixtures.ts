@@ -41,7 +41,8 @@ export const expect = baseExpect.extend({
     const a = cookie?.attributes ?? {};
     const problems = [
       !cookie && `no ${COOKIE} cookie`,
-      cookie && !/^[A-Za-z0-9_-]{43,}$/.test(cookie.value) && "empty or malformed value",
+      // An opaque token (database strategy) or an iron seal (cookie strategy).
+      cookie && !/^([A-Za-z0-9_-]{43}|Fe26\.2\*[A-Za-z0-9_*~-]+)$/.test(cookie.value) && "empty or malformed value",
       a.httponly !== true && "HttpOnly missing",
       a.secure !== true && "Secure missing",
       String(a.samesite).toLowerCase() !== "lax" && "SameSite is not Lax",

@@ -17,7 +17,7 @@ export async function signup(
     passwordHash: await hashPassword(body.password, bcryptCost),
   });
   if (!created.ok) return created;
-  const newSession = await getSessionStore().createSession(created.user.id, meta);
+  const newSession = await getSessionStore().createSession(created.user, meta);
   return { ok: true, user: created.user, newSession };
 }
 
@@ -36,8 +36,9 @@ export async function login(
   if (!user || !valid) return { ok: false, reason: "invalid-credentials" };
   const store = getSessionStore();
   if (previousCookie) await store.invalidateSession(previousCookie);
-  const newSession = await store.createSession(user.id, meta);
-  return { ok: true, user: toPublicUser(user), newSession };
+  const publicUser = toPublicUser(user);
+  const newSession = await store.createSession(publicUser, meta);
+  return { ok: true, user: publicUser, newSession };
 }
 
 /** Ends the session for good, server-side; idempotent. */

@@ -1,9 +1,10 @@
 import "server-only";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { proofKey, readVerifiedClaims } from "@/lib/auth/proof";
-import { getSessionStore, type CurrentSession } from "@/lib/session";
+import { getEnv } from "@/lib/env";
+import { getSessionStore, sessionCookieName, type CurrentSession } from "@/lib/session";
 import type { PublicUser } from "@/lib/users";
 
 /**
@@ -14,7 +15,9 @@ import type { PublicUser } from "@/lib/users";
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
   const claims = readVerifiedClaims(await headers(), proofKey());
   if (!claims) return null;
-  return getSessionStore().loadCurrent(claims);
+  // The cookie strategy re-opens the cookie for its issued-at (revocation marker check).
+  const cookieValue = (await cookies()).get(sessionCookieName(getEnv().isProduction))?.value;
+  return getSessionStore().loadCurrent(claims, cookieValue);
 });
 
 export async function getCurrentUser(): Promise<PublicUser | null> {

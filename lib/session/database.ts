@@ -43,7 +43,7 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
   return {
     strategy: "database",
 
-    async createSession(userId, meta) {
+    async createSession({ id: userId }, meta) {
       const token = generateToken();
       const createdAt = new Date(now());
       const absoluteExpiresAt = new Date(createdAt.getTime() + maxAgeMs);
@@ -115,10 +115,8 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       await db().session.deleteMany({ where: { tokenHash: hashToken(cookieValue) } });
     },
 
-    async invalidateUserSessions(userId, { exceptSessionId } = {}) {
-      await db().session.deleteMany({
-        where: { userId, ...(exceptSessionId ? { id: { not: exceptSessionId } } : {}) },
-      });
+    async invalidateUserSessions(userId) {
+      await db().session.deleteMany({ where: { userId } });
     },
 
     async listUserSessions(userId): Promise<SessionInfo[]> {

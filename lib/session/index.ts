@@ -1,6 +1,7 @@
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { createDatabaseStore } from "@/lib/session/database";
+import { createSealedCookieStore } from "@/lib/session/sealed-cookie";
 import type { SessionStore } from "@/lib/session/types";
 
 export type * from "@/lib/session/types";
@@ -12,11 +13,10 @@ let store: SessionStore | undefined;
 export function getSessionStore(): SessionStore {
   if (store) return store;
   const env = getEnv();
-  store = createDatabaseStore({
-    db: getDb,
-    idleTimeoutSeconds: env.idleTimeoutSeconds,
-    maxAgeSeconds: env.maxAgeSeconds,
-    maxSessionsPerUser: env.maxSessionsPerUser,
-  });
+  const lifetimes = { db: getDb, idleTimeoutSeconds: env.idleTimeoutSeconds, maxAgeSeconds: env.maxAgeSeconds };
+  store =
+    env.sessionStrategy === "cookie"
+      ? createSealedCookieStore({ ...lifetimes, secrets: env.sessionSecrets })
+      : createDatabaseStore({ ...lifetimes, maxSessionsPerUser: env.maxSessionsPerUser });
   return store;
 }

@@ -3,6 +3,9 @@ import type { PublicRole, PublicUser } from "@/lib/users";
 /** What a browser sends and proxy.ts passes around: nothing here is trusted until validated. */
 export type RequestMeta = { userAgent: string | null; ip: string | null };
 
+/** Whom a new session belongs to. The role travels in the cookie under the cookie strategy. */
+export type SessionSubject = { id: string; role: PublicRole };
+
 /** A session as users see it (SPEC §4 `session`, minus `current`, which depends on the caller). */
 export type SessionInfo = {
   id: string;
@@ -13,10 +16,16 @@ export type SessionInfo = {
   ip: string | null;
 };
 
-/** What the proxy learns from a valid cookie: enough to sign the identity headers. */
-export type ValidatedSession = { sessionId: string; userId: string; role: PublicRole };
+export type CookieToSend = { cookieValue: string; maxAgeSeconds: number };
 
-export type NewSession = { cookieValue: string; maxAgeSeconds: number; session: SessionInfo };
+/**
+ * What the proxy learns from a valid cookie: enough to sign the identity headers, and, when the
+ * cookie itself must change (a sealed cookie that slid or was sealed with an older secret), the
+ * new one to send back.
+ */
+export type ValidatedSession = { sessionId: string; userId: string; role: PublicRole; refreshed?: CookieToSend };
+
+export type NewSession = CookieToSend & { session: SessionInfo };
 
 export type CurrentSession = { user: PublicUser; session: SessionInfo };
 
@@ -25,13 +34,18 @@ export type CurrentSession = { user: PublicUser; session: SessionInfo };
  * cannot be reached; every expected outcome is in the return type.
  */
 export interface SessionStore {
-  readonly strategy: "database";
-  createSession(userId: string, meta: RequestMeta): Promise<NewSession>;
-  /** Runs in proxy.ts on every request: at most one indexed lookup. */
-  validateSession(cookieValue: string): Promise<ValidatedSession | null>;
-  /** Runs in the data-access function, after the proxy vouched for the session id. */
-  loadCurrent(claims: { userId: string; sessionId: string }): Promise<CurrentSession | null>;
+  readonly strategy: "database" | "cookie";
+  createSession(subject: SessionSubject, meta: RequestMeta): Promise<NewSession>;
+  /**
+   * Runs in proxy.ts on every request: at most one indexed lookup (database), none (cookie).
+   * `checkRevocation` asks the cookie strategy for the database check it otherwise leaves to
+   * loadCurrent; the proxy uses it only where it must be sure (sending a user away from /login).
+   */
+  validateSession(cookieValue: string, options?: { checkRevocation?: boolean }): Promise<ValidatedSession | null>;
+  /** Runs in the data-access function, after the proxy vouched for the claims: loads the user. */
+  loadCurrent(claims: { userId: string; sessionId: string }, cookieValue: string | undefined): Promise<CurrentSession | null>;
   invalidateSession(cookieValue: string): Promise<void>;
-  invalidateUserSessions(userId: string, options?: { exceptSessionId?: string }): Promise<void>;
-  listUserSessions(userId: string): Promise<SessionInfo[]>;
+  invalidateUserSessions(userId: string): Promise<void>;
+  /** Only where the store knows every session of a user (database). */
+  listUserSessions?(userId: string): Promise<SessionInfo[]>;
 }

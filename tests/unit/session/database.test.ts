@@ -45,7 +45,7 @@ const advance = (seconds: number) => {
 
 describe("database session store", () => {
   it("stores only the SHA-256 of the token, next to a separate public id", async () => {
-    const { cookieValue, session } = await store.createSession(userId, meta);
+    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
     const row = await db.session.findUniqueOrThrow({ where: { id: session.id } });
     expect(row.tokenHash).toBe(hashToken(cookieValue));
     expect(Object.values(row).map(String)).not.toContain(cookieValue);
@@ -54,7 +54,7 @@ describe("database session store", () => {
   });
 
   it("validates a live token and nothing else", async () => {
-    const { cookieValue, session } = await store.createSession(userId, meta);
+    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
     expect(await store.validateSession(cookieValue)).toEqual({ sessionId: session.id, userId, role: "user" });
     expect(await store.validateSession(session.id)).toBeNull();
     expect(await store.validateSession(hashToken(cookieValue))).toBeNull();
@@ -63,7 +63,7 @@ describe("database session store", () => {
   });
 
   it("expires after the idle timeout and deletes the row", async () => {
-    const { cookieValue, session } = await store.createSession(userId, meta);
+    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
     advance(IDLE - 1);
     expect(await store.validateSession(cookieValue)).not.toBeNull();
     advance(IDLE);
@@ -72,7 +72,7 @@ describe("database session store", () => {
   });
 
   it("slides only once past half the idle lifetime", async () => {
-    const { cookieValue, session } = await store.createSession(userId, meta);
+    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
     const created = clock;
     advance(IDLE / 2 - 10);
     await store.validateSession(cookieValue);
@@ -83,7 +83,7 @@ describe("database session store", () => {
   });
 
   it("never slides past the absolute lifetime", async () => {
-    const { cookieValue } = await store.createSession(userId, meta);
+    const { cookieValue } = await store.createSession({ id: userId, role: "user" }, meta);
     for (let used = 0; used < MAX_AGE - 600; used += 600) {
       advance(600);
       expect(await store.validateSession(cookieValue)).not.toBeNull();
@@ -93,7 +93,7 @@ describe("database session store", () => {
   });
 
   it("records last-seen at most once a minute", async () => {
-    const { cookieValue, session } = await store.createSession(userId, meta);
+    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
     const created = clock;
     advance(30);
     await store.validateSession(cookieValue);
@@ -106,7 +106,7 @@ describe("database session store", () => {
   it("ends the oldest sessions past the per-user cap", async () => {
     const tokens: string[] = [];
     for (let i = 0; i < CAP + 2; i++) {
-      tokens.push((await store.createSession(userId, meta)).cookieValue);
+      tokens.push((await store.createSession({ id: userId, role: "user" }, meta)).cookieValue);
       advance(1);
     }
     const alive = await Promise.all(tokens.map(async (t) => (await store.validateSession(t)) !== null));
@@ -114,24 +114,25 @@ describe("database session store", () => {
     expect(await db.session.count({ where: { userId } })).toBe(CAP);
   });
 
-  it("invalidates one session, or all of a user's but one", async () => {
-    const a = await store.createSession(userId, meta);
-    const b = await store.createSession(userId, meta);
-    const c = await store.createSession(userId, meta);
+  it("invalidates one session, or all of a user's", async () => {
+    const a = await store.createSession({ id: userId, role: "user" }, meta);
+    const b = await store.createSession({ id: userId, role: "user" }, meta);
+    const c = await store.createSession({ id: userId, role: "user" }, meta);
     await store.invalidateSession(a.cookieValue);
     expect(await store.validateSession(a.cookieValue)).toBeNull();
-    await store.invalidateUserSessions(userId, { exceptSessionId: c.session.id });
+    expect((await store.listUserSessions!(userId)).map((s) => s.id).sort()).toEqual([b.session.id, c.session.id].sort());
+    await store.invalidateUserSessions(userId);
     expect(await store.validateSession(b.cookieValue)).toBeNull();
-    expect(await store.validateSession(c.cookieValue)).not.toBeNull();
-    expect((await store.listUserSessions(userId)).map((s) => s.id)).toEqual([c.session.id]);
+    expect(await store.validateSession(c.cookieValue)).toBeNull();
+    expect(await store.listUserSessions!(userId)).toEqual([]);
   });
 
   it("loads the current user and session only for the matching user", async () => {
-    const { session } = await store.createSession(userId, meta);
-    const current = await store.loadCurrent({ userId, sessionId: session.id });
+    const { session } = await store.createSession({ id: userId, role: "user" }, meta);
+    const current = await store.loadCurrent({ userId, sessionId: session.id }, undefined);
     expect(current?.user).toMatchObject({ id: userId, role: "user" });
     expect(current?.user).not.toHaveProperty("passwordHash");
     expect(current?.session).toEqual(session);
-    expect(await store.loadCurrent({ userId: "someone-else", sessionId: session.id })).toBeNull();
+    expect(await store.loadCurrent({ userId: "someone-else", sessionId: session.id }, undefined)).toBeNull();
   });
 });

@@ -1,0 +1,173 @@
+import { createHash } from "node:crypto";
+import { sealData, unsealData } from "iron-session";
+import { z } from "zod";
+import type { Db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { toPublicRole, toPublicUser } from "@/lib/users";
+import { generateSessionId } from "@/lib/session/token";
+import type { SessionStore } from "@/lib/session/types";
+
+export type SealedCookieStoreOptions = {
+  db: () => Db;
+  /** Newest first: the first seals, all unseal (SPEC §2). */
+  secrets: string[];
+  idleTimeoutSeconds: number;
+  maxAgeSeconds: number;
+  now?: () => number;
+};
+
+// Everything a request needs without a database read. Times are epoch milliseconds.
+const SealSchema = z.object({
+  v: z.literal(1),
+  sid: z.string().min(1),
+  uid: z.string().min(1),
+  role: z.enum(["user", "admin"]),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  abs: z.number().int(),
+  ua: z.string().nullable(),
+  ip: z.string().nullable(),
+});
+type Seal = z.infer<typeof SealSchema>;
+
+/**
+ * iron-session names each password by a number. Derived from the secret itself, an id stays the
+ * same when older secrets are dropped from the list; positional ids would renumber the newest and
+ * log everybody out.
+ */
+export function passwordId(secret: string): number {
+  return Number.parseInt(createHash("sha256").update(secret).digest("hex").slice(0, 12), 16);
+}
+
+/** The password id an iron seal was made with (`Fe26.2*<id>*…`). */
+function sealPasswordId(cookieValue: string): string | undefined {
+  return cookieValue.split("*")[1];
+}
+
+type UserRow = {
+  id: string;
+  email: string;
+  name: string | null;
+  role: "USER" | "ADMIN";
+  sessionsRevokedAt: Date | null;
+  revoked: boolean;
+};
+
+export function createSealedCookieStore(options: SealedCookieStoreOptions): SessionStore {
+  const { db } = options;
+  const idleMs = options.idleTimeoutSeconds * 1000;
+  const maxAgeMs = options.maxAgeSeconds * 1000;
+  const now = options.now ?? Date.now;
+  const newest = options.secrets[0]!;
+  const newestId = String(passwordId(newest));
+  // Seal with a one-entry map (iron-session seals with the highest id, which says nothing about age).
+  const sealingPassword = { [newestId]: newest };
+  const unsealingPasswords = Object.fromEntries(options.secrets.map((secret) => [passwordId(secret), secret]));
+
+  async function seal(payload: Seal) {
+    // The seal itself expires with the session's absolute lifetime, whatever the payload says.
+    const maxAgeSeconds = Math.max(1, Math.ceil((payload.abs - now()) / 1000));
+    const cookieValue = await sealData(payload, { password: sealingPassword, ttl: maxAgeSeconds });
+    return { cookieValue, maxAgeSeconds };
+  }
+
+  /** The payload of a genuine, unexpired seal; null for tampered, foreign-secret or stale ones. */
+  async function open(cookieValue: string): Promise<Seal | null> {
+    // A bad seal quietly unseals to {}: only the schema tells it from a good one.
+    const data = await unsealData<unknown>(cookieValue, { password: unsealingPasswords, ttl: options.maxAgeSeconds });
+    const parsed = SealSchema.safeParse(data);
+    if (!parsed.success) return null;
+    const t = now();
+    return t < parsed.data.exp && t < parsed.data.abs ? parsed.data : null;
+  }
+
+  /** One round trip: the user, the per-user revocation marker and the revoked-id list. */
+  async function loadUser(seal: Seal): Promise<UserRow | null> {
+    const rows = await db().$queryRaw<UserRow[]>(Prisma.sql`
+      SELECT u.id, u.email, u.name, u.role::text AS role, u."sessionsRevokedAt",
+             EXISTS (SELECT 1 FROM "RevokedSession" r WHERE r.id = ${seal.sid}) AS revoked
+      FROM "User" u WHERE u.id = ${seal.uid}`);
+    const user = rows[0];
+    if (!user || user.revoked) return null;
+    if (user.sessionsRevokedAt && seal.iat < user.sessionsRevokedAt.getTime()) return null;
+    // A role change revokes sessions too; a mismatch means this cookie predates it.
+    if (toPublicRole(user.role) !== seal.role) return null;
+    return user;
+  }
+
+  return {
+    strategy: "cookie",
+
+    async createSession(subject, meta) {
+      const t = now();
+      const payload: Seal = {
+        v: 1,
+        sid: generateSessionId(),
+        uid: subject.id,
+        role: subject.role,
+        iat: t,
+        exp: Math.min(t + idleMs, t + maxAgeMs),
+        abs: t + maxAgeMs,
+        ua: meta.userAgent?.slice(0, 256) ?? null,
+        ip: meta.ip,
+      };
+      const sealed = await seal(payload);
+      return { ...sealed, session: infoOf(payload, t) };
+    },
+
+    async validateSession(cookieValue, { checkRevocation = false } = {}) {
+      const payload = await open(cookieValue);
+      if (!payload) return null;
+      if (checkRevocation && !(await loadUser(payload))) return null;
+      const t = now();
+      // Same sliding rule as the database strategy; a seal made with an older secret is re-sealed
+      // with the newest on its next use, so old secrets can be dropped after one idle period.
+      const shouldExtend = payload.exp - t < idleMs / 2;
+      const staleSecret = sealPasswordId(cookieValue) !== newestId;
+      const refreshed =
+        shouldExtend || staleSecret
+          ? await seal({ ...payload, exp: shouldExtend ? Math.min(t + idleMs, payload.abs) : payload.exp })
+          : undefined;
+      return { sessionId: payload.sid, userId: payload.uid, role: payload.role, ...(refreshed ? { refreshed } : {}) };
+    },
+
+    async loadCurrent(claims, cookieValue) {
+      const payload = cookieValue ? await open(cookieValue) : null;
+      if (!payload || payload.sid !== claims.sessionId || payload.uid !== claims.userId) return null;
+      const user = await loadUser(payload);
+      return user && { user: toPublicUser(user), session: infoOf(payload, now()) };
+    },
+
+    async invalidateSession(cookieValue) {
+      const payload = await open(cookieValue);
+      if (!payload) return;
+      // Kept until the cookie would have expired anyway; expired entries go on the way.
+      await db().revokedSession.deleteMany({ where: { expiresAt: { lte: new Date(now()) } } });
+      try {
+        await db().revokedSession.createMany({
+          data: [{ id: payload.sid, userId: payload.uid, expiresAt: new Date(payload.abs) }],
+          skipDuplicates: true,
+        });
+      } catch (error) {
+        // The user is gone (foreign key): so is every session of theirs.
+        if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003")) throw error;
+      }
+    },
+
+    async invalidateUserSessions(userId) {
+      // Every cookie issued before this instant is dead (loadUser compares issued-at).
+      await db().user.updateMany({ where: { id: userId }, data: { sessionsRevokedAt: new Date(now()) } });
+    },
+  };
+}
+
+function infoOf(payload: Seal, t: number) {
+  return {
+    id: payload.sid,
+    createdAt: new Date(payload.iat),
+    lastSeenAt: new Date(t),
+    expiresAt: new Date(payload.exp),
+    userAgent: payload.ua,
+    ip: payload.ip,
+  };
+}

@@ -1,0 +1,164 @@
+import { unsealData } from "iron-session";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createPrismaClient, type Db } from "@/lib/db";
+import { createSealedCookieStore, passwordId } from "@/lib/session/sealed-cookie";
+import type { SessionStore } from "@/lib/session/types";
+import { createTestDatabase, type TestDatabase } from "@/tests/support/database";
+
+const OLD = "old-secret-old-secret-old-secret-0000";
+const NEW = "new-secret-new-secret-new-secret-1111";
+const IDLE = 1000; // seconds
+const MAX_AGE = 3000;
+const meta = { userAgent: "vitest", ip: "203.0.113.9" };
+
+let database: TestDatabase;
+let db: Db;
+let clock: number;
+let userId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase("unit_cookie");
+  db = createPrismaClient(database.url);
+}, 120_000);
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await database?.drop();
+});
+
+beforeEach(async () => {
+  clock = Date.UTC(2030, 0, 1);
+  userId = (await db.user.create({ data: { email: `c${Math.random()}@test.dev`, passwordHash: "x" } })).id;
+});
+
+function storeWith(secrets: string[]): SessionStore {
+  return createSealedCookieStore({ db: () => db, secrets, idleTimeoutSeconds: IDLE, maxAgeSeconds: MAX_AGE, now: () => clock });
+}
+
+const advance = (seconds: number) => {
+  clock += seconds * 1000;
+};
+
+const subject = () => ({ id: userId, role: "user" as const });
+
+describe("sealed-cookie session store", () => {
+  it("seals user, role, session id, issued-at and expiry (AES-256 + HMAC, iron)", async () => {
+    const store = storeWith([NEW]);
+    const { cookieValue, maxAgeSeconds, session } = await store.createSession(subject(), meta);
+    expect(cookieValue).toMatch(/^Fe26\.2\*/);
+    expect(cookieValue).not.toContain(userId);
+    expect(maxAgeSeconds).toBe(MAX_AGE);
+    const payload = await unsealData<Record<string, unknown>>(cookieValue, { password: { [passwordId(NEW)]: NEW } });
+    expect(payload).toMatchObject({ sid: session.id, uid: userId, role: "user", iat: clock, exp: clock + IDLE * 1000, abs: clock + MAX_AGE * 1000 });
+    expect(cookieValue.length).toBeLessThan(1000);
+  });
+
+  it("validates with no database access at all", async () => {
+    const store = storeWith([NEW]);
+    const { cookieValue, session } = await store.createSession(subject(), meta);
+    const offline = createSealedCookieStore({
+      db: () => {
+        throw new Error("database touched");
+      },
+      secrets: [NEW],
+      idleTimeoutSeconds: IDLE,
+      maxAgeSeconds: MAX_AGE,
+      now: () => clock,
+    });
+    expect(await offline.validateSession(cookieValue)).toEqual({ sessionId: session.id, userId, role: "user" });
+  });
+
+  it("rejects tampered, truncated and foreign-secret cookies", async () => {
+    const store = storeWith([NEW]);
+    const { cookieValue } = await store.createSession(subject(), meta);
+    const parts = cookieValue.split("*");
+    parts[4] = `${parts[4]!.slice(0, -2)}${parts[4]!.endsWith("AA") ? "BB" : "AA"}`;
+    expect(await store.validateSession(parts.join("*"))).toBeNull();
+    expect(await store.validateSession(cookieValue.slice(0, -10))).toBeNull();
+    expect(await store.validateSession("")).toBeNull();
+    expect(await store.validateSession("not-a-seal")).toBeNull();
+    const foreign = await storeWith(["someone-elses-secret-that-is-long-enough"]).createSession(subject(), meta);
+    expect(await store.validateSession(foreign.cookieValue)).toBeNull();
+  });
+
+  it("expires after the idle timeout, and slides by re-sealing past half of it", async () => {
+    const store = storeWith([NEW]);
+    const { cookieValue } = await store.createSession(subject(), meta);
+    advance(IDLE / 2 - 10);
+    expect((await store.validateSession(cookieValue))?.refreshed).toBeUndefined();
+    advance(20);
+    const slid = await store.validateSession(cookieValue);
+    expect(slid?.refreshed).toBeDefined();
+    advance(IDLE / 2 + 100);
+    expect(await store.validateSession(cookieValue)).toBeNull();
+    expect(await store.validateSession(slid!.refreshed!.cookieValue)).not.toBeNull();
+  });
+
+  it("never slides past the absolute lifetime", async () => {
+    const store = storeWith([NEW]);
+    let { cookieValue } = await store.createSession(subject(), meta);
+    for (let used = 0; used < MAX_AGE - 600; used += 600) {
+      advance(600);
+      const result = await store.validateSession(cookieValue);
+      expect(result).not.toBeNull();
+      cookieValue = result!.refreshed?.cookieValue ?? cookieValue;
+    }
+    advance(600);
+    expect(await store.validateSession(cookieValue)).toBeNull();
+  });
+
+  it("rotates secrets: an old seal is accepted and re-sealed with the newest; a dropped secret is refused", async () => {
+    const { cookieValue } = await storeWith([OLD]).createSession(subject(), meta);
+    const rotated = storeWith([NEW, OLD]);
+    const result = await rotated.validateSession(cookieValue);
+    expect(result?.userId).toBe(userId);
+    const resealed = result!.refreshed!.cookieValue;
+    expect(resealed.split("*")[1]).toBe(String(passwordId(NEW)));
+    expect((await rotated.validateSession(resealed))?.refreshed).toBeUndefined();
+
+    const dropped = storeWith([NEW]);
+    expect(await dropped.validateSession(cookieValue)).toBeNull();
+    expect(await dropped.validateSession(resealed)).not.toBeNull();
+  });
+
+  it("logout revokes that session for good, until it would have expired", async () => {
+    const store = storeWith([NEW]);
+    const a = await store.createSession(subject(), meta);
+    const b = await store.createSession(subject(), meta);
+    await store.invalidateSession(a.cookieValue);
+    const claims = (s: typeof a) => ({ userId, sessionId: s.session.id });
+    expect(await store.loadCurrent(claims(a), a.cookieValue)).toBeNull();
+    expect(await store.validateSession(a.cookieValue, { checkRevocation: true })).toBeNull();
+    expect(await store.loadCurrent(claims(b), b.cookieValue)).not.toBeNull();
+    const row = await db.revokedSession.findUniqueOrThrow({ where: { id: a.session.id } });
+    expect(row.expiresAt.getTime()).toBe(clock + MAX_AGE * 1000);
+  });
+
+  it("logout-all marks the user: every cookie issued before is dead, later ones live", async () => {
+    const store = storeWith([NEW]);
+    const before = await store.createSession(subject(), meta);
+    advance(1);
+    await store.invalidateUserSessions(userId);
+    const after = await store.createSession(subject(), meta);
+    expect(await store.loadCurrent({ userId, sessionId: before.session.id }, before.cookieValue)).toBeNull();
+    expect(await store.loadCurrent({ userId, sessionId: after.session.id }, after.cookieValue)).not.toBeNull();
+  });
+
+  it("a cookie carrying a role the user no longer has is dead", async () => {
+    const store = storeWith([NEW]);
+    const { cookieValue, session } = await store.createSession(subject(), meta);
+    await db.user.update({ where: { id: userId }, data: { role: "ADMIN" } });
+    expect(await store.loadCurrent({ userId, sessionId: session.id }, cookieValue)).toBeNull();
+  });
+
+  it("loads the user and the session described by the cookie, only for matching claims", async () => {
+    const store = storeWith([NEW]);
+    const { cookieValue, session } = await store.createSession(subject(), meta);
+    const current = await store.loadCurrent({ userId, sessionId: session.id }, cookieValue);
+    expect(current?.user).toMatchObject({ id: userId, role: "user" });
+    expect(current?.user).not.toHaveProperty("passwordHash");
+    expect(current?.session).toMatchObject({ id: session.id, userAgent: "vitest", ip: "203.0.113.9" });
+    expect(await store.loadCurrent({ userId, sessionId: "other" }, cookieValue)).toBeNull();
+    expect(await store.loadCurrent({ userId, sessionId: session.id }, undefined)).toBeNull();
+  });
+});
