@@ -2,7 +2,10 @@ import { NextResponse } from "next/server";
 import { describe } from "@/lib/auth/messages";
 import { getEnv } from "@/lib/env";
 import type { BodyKind } from "@/lib/http/body";
-import type { SessionCookie } from "@/lib/session/cookie-options";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { sessionCookie, type SessionCookie } from "@/lib/session/cookie-options";
+import type { NewSession } from "@/lib/session/types";
+import type { PublicUser } from "@/lib/users";
 
 export type Success = { ok: true; status: number; body: unknown; redirectTo: string; cookies?: SessionCookie[] };
 
@@ -55,6 +58,23 @@ export function respond(kind: BodyKind, outcome: Success | Failure, form: FormTa
   return NextResponse.json(
     { error: describe(outcome.error, config), ...(fields ? { fields } : {}) },
     { status: outcome.status, headers: outcome.headers },
+  );
+}
+
+/** A new session (signup, login): `{user}` plus the cookie, or for a form a 303 to a safe `next`. */
+export function respondSignedIn(
+  kind: BodyKind,
+  status: 200 | 201,
+  result: { user: PublicUser; newSession: NewSession },
+  next: string | undefined,
+  form: FormTarget,
+): NextResponse {
+  const { cookieValue, maxAgeSeconds } = result.newSession;
+  const cookie = sessionCookie(getEnv().isProduction, cookieValue, maxAgeSeconds);
+  return respond(
+    kind,
+    { ok: true, status, body: { user: result.user }, redirectTo: safeNextPath(next ?? form.next), cookies: [cookie] },
+    form,
   );
 }
 

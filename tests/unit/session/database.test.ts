@@ -1,41 +1,30 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPrismaClient, type Db } from "@/lib/db";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createDatabaseStore } from "@/lib/session/database";
 import { hashToken } from "@/lib/session/token";
 import type { SessionStore } from "@/lib/session/types";
-import { createTestDatabase, type TestDatabase } from "@/tests/support/database";
+import { useTestDatabase } from "@/tests/support/vitest-database";
 
 const IDLE = 1000; // seconds
 const MAX_AGE = 3000;
 const CAP = 3;
 const meta = { userAgent: "vitest", ip: "203.0.113.9" };
 
-let database: TestDatabase;
-let db: Db;
 let clock = Date.UTC(2030, 0, 1);
 let store: SessionStore;
 let userId: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase("unit");
-  db = createPrismaClient(database.url);
-}, 120_000);
-
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
-});
+const db = useTestDatabase("unit");
 
 beforeEach(async () => {
   clock = Date.UTC(2030, 0, 1);
   store = createDatabaseStore({
-    db: () => db,
+    db,
     idleTimeoutSeconds: IDLE,
     maxAgeSeconds: MAX_AGE,
     maxSessionsPerUser: CAP,
     now: () => clock,
   });
-  const user = await db.user.create({ data: { email: `u${Math.random()}@test.dev`, passwordHash: "x" } });
+  const user = await db().user.create({ data: { email: `u${Math.random()}@test.dev`, passwordHash: "x" } });
   userId = user.id;
 });
 
@@ -46,7 +35,7 @@ const advance = (seconds: number) => {
 describe("database session store", () => {
   it("stores only the SHA-256 of the token, next to a separate public id", async () => {
     const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
-    const row = await db.session.findUniqueOrThrow({ where: { id: session.id } });
+    const row = await db().session.findUniqueOrThrow({ where: { id: session.id } });
     expect(row.tokenHash).toBe(hashToken(cookieValue));
     expect(Object.values(row).map(String)).not.toContain(cookieValue);
     expect(row.id).not.toBe(cookieValue);
@@ -68,7 +57,7 @@ describe("database session store", () => {
     expect(await store.validateSession(cookieValue)).not.toBeNull();
     advance(IDLE);
     expect(await store.validateSession(cookieValue)).toBeNull();
-    expect(await db.session.findUnique({ where: { id: session.id } })).toBeNull();
+    expect(await db().session.findUnique({ where: { id: session.id } })).toBeNull();
   });
 
   it("slides only once past half the idle lifetime", async () => {
@@ -76,10 +65,10 @@ describe("database session store", () => {
     const created = clock;
     advance(IDLE / 2 - 10);
     await store.validateSession(cookieValue);
-    expect((await db.session.findUniqueOrThrow({ where: { id: session.id } })).expiresAt.getTime()).toBe(created + IDLE * 1000);
+    expect((await db().session.findUniqueOrThrow({ where: { id: session.id } })).expiresAt.getTime()).toBe(created + IDLE * 1000);
     advance(20);
     await store.validateSession(cookieValue);
-    expect((await db.session.findUniqueOrThrow({ where: { id: session.id } })).expiresAt.getTime()).toBe(clock + IDLE * 1000);
+    expect((await db().session.findUniqueOrThrow({ where: { id: session.id } })).expiresAt.getTime()).toBe(clock + IDLE * 1000);
   });
 
   it("never slides past the absolute lifetime", async () => {
@@ -97,10 +86,10 @@ describe("database session store", () => {
     const created = clock;
     advance(30);
     await store.validateSession(cookieValue);
-    expect((await db.session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt.getTime()).toBe(created);
+    expect((await db().session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt.getTime()).toBe(created);
     advance(31);
     await store.validateSession(cookieValue);
-    expect((await db.session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt.getTime()).toBe(clock);
+    expect((await db().session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt.getTime()).toBe(clock);
   });
 
   it("ends the oldest sessions past the per-user cap", async () => {
@@ -111,7 +100,7 @@ describe("database session store", () => {
     }
     const alive = await Promise.all(tokens.map(async (t) => (await store.validateSession(t)) !== null));
     expect(alive).toEqual([false, false, true, true, true]);
-    expect(await db.session.count({ where: { userId } })).toBe(CAP);
+    expect(await db().session.count({ where: { userId } })).toBe(CAP);
   });
 
   it("invalidates one session, or all of a user's", async () => {

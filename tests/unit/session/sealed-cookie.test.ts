@@ -1,9 +1,8 @@
 import { unsealData } from "iron-session";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPrismaClient, type Db } from "@/lib/db";
+import { beforeEach, describe, expect, it } from "vitest";
 import { createSealedCookieStore, passwordId } from "@/lib/session/sealed-cookie";
 import type { SessionStore } from "@/lib/session/types";
-import { createTestDatabase, type TestDatabase } from "@/tests/support/database";
+import { useTestDatabase } from "@/tests/support/vitest-database";
 
 const OLD = "old-secret-old-secret-old-secret-0000";
 const NEW = "new-secret-new-secret-new-secret-1111";
@@ -11,28 +10,18 @@ const IDLE = 1000; // seconds
 const MAX_AGE = 3000;
 const meta = { userAgent: "vitest", ip: "203.0.113.9" };
 
-let database: TestDatabase;
-let db: Db;
 let clock: number;
 let userId: string;
 
-beforeAll(async () => {
-  database = await createTestDatabase("unit_cookie");
-  db = createPrismaClient(database.url);
-}, 120_000);
-
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.drop();
-});
+const db = useTestDatabase("unit_cookie");
 
 beforeEach(async () => {
   clock = Date.UTC(2030, 0, 1);
-  userId = (await db.user.create({ data: { email: `c${Math.random()}@test.dev`, passwordHash: "x" } })).id;
+  userId = (await db().user.create({ data: { email: `c${Math.random()}@test.dev`, passwordHash: "x" } })).id;
 });
 
 function storeWith(secrets: string[]): SessionStore {
-  return createSealedCookieStore({ db: () => db, secrets, idleTimeoutSeconds: IDLE, maxAgeSeconds: MAX_AGE, now: () => clock });
+  return createSealedCookieStore({ db, secrets, idleTimeoutSeconds: IDLE, maxAgeSeconds: MAX_AGE, now: () => clock });
 }
 
 const advance = (seconds: number) => {
@@ -130,7 +119,7 @@ describe("sealed-cookie session store", () => {
     expect(await store.loadCurrent(claims(a), a.cookieValue)).toBeNull();
     expect(await store.validateSession(a.cookieValue, { checkRevocation: true })).toBeNull();
     expect(await store.loadCurrent(claims(b), b.cookieValue)).not.toBeNull();
-    const row = await db.revokedSession.findUniqueOrThrow({ where: { id: a.session.id } });
+    const row = await db().revokedSession.findUniqueOrThrow({ where: { id: a.session.id } });
     expect(row.expiresAt.getTime()).toBe(clock + MAX_AGE * 1000);
   });
 
@@ -147,7 +136,7 @@ describe("sealed-cookie session store", () => {
   it("a cookie carrying a role the user no longer has is dead", async () => {
     const store = storeWith([NEW]);
     const { cookieValue, session } = await store.createSession(subject(), meta);
-    await db.user.update({ where: { id: userId }, data: { role: "ADMIN" } });
+    await db().user.update({ where: { id: userId }, data: { role: "ADMIN" } });
     expect(await store.loadCurrent({ userId, sessionId: session.id }, cookieValue)).toBeNull();
   });
 

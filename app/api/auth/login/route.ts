@@ -1,12 +1,11 @@
 import type { NextRequest } from "next/server";
 import { login } from "@/lib/auth/accounts";
-import { safeNextPath } from "@/lib/auth/next-path";
 import { LoginBodySchema } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
-import { respond } from "@/lib/http/respond";
-import { sessionCookie, sessionCookieName } from "@/lib/session";
+import { respond, respondSignedIn } from "@/lib/http/respond";
+import { sessionCookieName } from "@/lib/session";
 
 export async function POST(request: NextRequest) {
   const env = getEnv();
@@ -19,16 +18,5 @@ export async function POST(request: NextRequest) {
   // One answer for unknown email and wrong password: same status, same text (SPEC §4).
   if (!result.ok) return respond(body.kind, { ok: false, status: 401, error: result.reason }, form);
 
-  const { cookieValue, maxAgeSeconds } = result.newSession;
-  return respond(
-    body.kind,
-    {
-      ok: true,
-      status: 200,
-      body: { user: result.user },
-      redirectTo: safeNextPath(body.data.next ?? form.next),
-      cookies: [sessionCookie(env.isProduction, cookieValue, maxAgeSeconds)],
-    },
-    form,
-  );
+  return respondSignedIn(body.kind, 200, result, body.data.next, form);
 }

@@ -1,12 +1,10 @@
 import type { NextRequest } from "next/server";
 import { signup } from "@/lib/auth/accounts";
-import { safeNextPath } from "@/lib/auth/next-path";
 import { signupBodySchema } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
-import { respond } from "@/lib/http/respond";
-import { sessionCookie } from "@/lib/session";
+import { respond, respondSignedIn } from "@/lib/http/respond";
 
 export async function POST(request: NextRequest) {
   const env = getEnv();
@@ -18,16 +16,5 @@ export async function POST(request: NextRequest) {
   // SPEC §4 accepts that 409 reveals a registered email; README "Security" explains the trade-off.
   if (!result.ok) return respond(body.kind, { ok: false, status: 409, error: result.reason }, form);
 
-  const { cookieValue, maxAgeSeconds } = result.newSession;
-  return respond(
-    body.kind,
-    {
-      ok: true,
-      status: 201,
-      body: { user: result.user },
-      redirectTo: safeNextPath(body.data.next ?? form.next),
-      cookies: [sessionCookie(env.isProduction, cookieValue, maxAgeSeconds)],
-    },
-    form,
-  );
+  return respondSignedIn(body.kind, 201, result, body.data.next, form);
 }
