@@ -26,6 +26,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {user ? (
               <>
                 <Link href="/dashboard">Dashboard</Link>
+                <Link href="/settings/sessions">Sessions</Link>
+                <Link href="/settings/password">Password</Link>
                 <LogoutButton />
               </>
             ) : (

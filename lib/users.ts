@@ -43,3 +43,12 @@ export async function createUser(input: {
     throw error;
   }
 }
+
+/** For the password change only. */
+export async function findUserWithHashById(id: string) {
+  return getDb().user.findUnique({ where: { id }, omit: { passwordHash: false } });
+}
+
+export async function updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+  await getDb().user.update({ where: { id }, data: { passwordHash } });
+}

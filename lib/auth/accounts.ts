@@ -1,8 +1,15 @@
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
-import type { LoginBody, SignupBody } from "@/lib/auth/schemas";
+import type { LoginBody, PasswordChangeBody, SignupBody } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
 import { getSessionStore, type NewSession, type RequestMeta } from "@/lib/session";
-import { createUser, findUserWithHashByEmail, toPublicUser, type PublicUser } from "@/lib/users";
+import {
+  createUser,
+  findUserWithHashByEmail,
+  findUserWithHashById,
+  toPublicUser,
+  updatePasswordHash,
+  type PublicUser,
+} from "@/lib/users";
 
 export type SignedIn = { ok: true; user: PublicUser; newSession: NewSession };
 
@@ -44,4 +51,25 @@ export async function login(
 /** Ends the session for good, server-side; idempotent. */
 export async function logout(cookieValue: string | undefined): Promise<void> {
   if (cookieValue) await getSessionStore().invalidateSession(cookieValue);
+}
+
+/**
+ * Changes the password after checking the current one, ends every session of the user (a thief
+ * holding a cookie is out) and gives this device a fresh one (ASVS 3.3.3).
+ */
+export async function changePassword(
+  userId: string,
+  body: PasswordChangeBody,
+  meta: RequestMeta,
+): Promise<SignedIn | { ok: false; reason: "current-password-wrong" }> {
+  const { bcryptCost } = getEnv();
+  const user = await findUserWithHashById(userId);
+  if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash, bcryptCost))) {
+    return { ok: false, reason: "current-password-wrong" };
+  }
+  await updatePasswordHash(user.id, await hashPassword(body.newPassword, bcryptCost));
+  const store = getSessionStore();
+  await store.invalidateUserSessions(user.id);
+  const publicUser = toPublicUser(user);
+  return { ok: true, user: publicUser, newSession: await store.createSession(publicUser, meta) };
 }

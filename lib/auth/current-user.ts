@@ -1,5 +1,6 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
+import { NextResponse } from "next/server";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { proofKey, readVerifiedClaims } from "@/lib/auth/proof";
@@ -29,4 +30,22 @@ export async function requireUser(): Promise<CurrentSession> {
   const current = await getCurrentSession();
   if (!current) redirect("/login");
   return current;
+}
+
+export type Authenticated = { ok: true; current: CurrentSession; cookieValue: string | undefined } | { ok: false; response: NextResponse };
+
+/**
+ * For route handlers: the signed-in session, or the response to send instead (401, or 503 when
+ * the user or revocation data cannot be read: fail closed and say why).
+ */
+export async function authenticate(): Promise<Authenticated> {
+  try {
+    const current = await getCurrentSession();
+    if (!current) return { ok: false, response: NextResponse.json({ error: "Authentication required" }, { status: 401 }) };
+    const cookieValue = (await cookies()).get(sessionCookieName(getEnv().isProduction))?.value;
+    return { ok: true, current, cookieValue };
+  } catch (error) {
+    console.error("authenticate: session store unreachable", error);
+    return { ok: false, response: NextResponse.json({ error: "Service unavailable" }, { status: 503 }) };
+  }
 }

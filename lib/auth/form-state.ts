@@ -4,7 +4,7 @@ import { safeNextPath } from "@/lib/auth/next-path";
 
 export type SearchParams = Record<string, string | string[] | undefined>;
 
-export type FormState = { next: string; error?: string; fields: Record<string, string> };
+export type FormState = { next: string; error?: string; notice?: string; fields: Record<string, string> };
 
 // Repeated parameters (?error=a&error=b) keep the first; anything not a known code is dropped.
 const Param = z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().max(2048).optional()).catch(undefined);
@@ -23,5 +23,5 @@ export function readFormState(params: SearchParams, fieldNames: readonly string[
     const message = code(`f.${field}`);
     if (message) fields[field] = message;
   }
-  return { next: safeNextPath(Param.parse(params.next)), error: code("error"), fields };
+  return { next: safeNextPath(Param.parse(params.next)), error: code("error"), notice: code("notice"), fields };
 }

@@ -15,7 +15,11 @@ const MESSAGES = {
   "invalid-input": () => "Please correct the fields below.",
   "invalid-credentials": () => "Invalid email or password",
   "email-taken": () => "An account with this email already exists.",
-  "signed-out": () => "You have been signed out.",
+  "current-password-wrong": () => "Your current password is not correct.",
+  "password-changed": () => "Password changed. Every other session has been signed out.",
+  "session-not-found": () => "That session does not exist or has already ended.",
+  "session-revoked": () => "Session signed out.",
+  "others-revoked": () => "Every other session has been signed out.",
 } satisfies Record<string, (config: MessageConfig) => string>;
 
 export type MessageCode = keyof typeof MESSAGES;

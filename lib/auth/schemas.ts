@@ -61,7 +61,26 @@ export const LoginBodySchema = z.object({
   next: NextFieldSchema,
 });
 
+export function passwordChangeBodySchema(config: { passwordMinLength: number }) {
+  return z.object({
+    currentPassword: LoginBodySchema.shape.password,
+    newPassword: passwordSchema(config.passwordMinLength),
+  });
+}
+
+// Form posts send strings; JSON callers may send a boolean.
+const FlagSchema = z
+  .union([z.boolean(), z.enum(["true", "false", "on"])])
+  .optional()
+  .transform((value) => value === true || value === "true" || value === "on");
+
+export const LogoutAllBodySchema = z.object({ keepCurrent: FlagSchema });
+
+/** Public session ids are base64url; anything else cannot name a session. */
+export const SessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
 export const EmptyBodySchema = z.object({ next: NextFieldSchema });
 
 export type SignupBody = z.infer<ReturnType<typeof signupBodySchema>>;
 export type LoginBody = z.infer<typeof LoginBodySchema>;
+export type PasswordChangeBody = z.infer<ReturnType<typeof passwordChangeBodySchema>>;

@@ -119,6 +119,12 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       await db().session.deleteMany({ where: { userId } });
     },
 
+    async invalidateUserSession(userId, sessionId) {
+      // Scoped by user: another user's id answers exactly like an unknown one.
+      const { count } = await db().session.deleteMany({ where: { id: sessionId, userId } });
+      return count > 0;
+    },
+
     async listUserSessions(userId): Promise<SessionInfo[]> {
       return db().session.findMany({
         where: { userId, expiresAt: { gt: new Date(now()) } },

@@ -48,4 +48,6 @@ export interface SessionStore {
   invalidateUserSessions(userId: string): Promise<void>;
   /** Only where the store knows every session of a user (database). */
   listUserSessions?(userId: string): Promise<SessionInfo[]>;
+  /** Ends one of the user's sessions by public id; false when the user has none by that id. */
+  invalidateUserSession?(userId: string, sessionId: string): Promise<boolean>;
 }

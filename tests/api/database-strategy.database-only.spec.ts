@@ -39,6 +39,26 @@ test.describe("database sessions", () => {
     expect(await query('SELECT id FROM "Session" WHERE "userId" = $1', [user.id])).toHaveLength(cap);
   });
 
+  test("the sessions list shows every device, and one can be revoked from another", async ({ playwright, baseURL, request, user }) => {
+    const phone = await playwright.request.newContext({ baseURL, userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Version/17.5 Mobile/15E148 Safari/604.1" });
+    await phone.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    const phoneSession = (await (await phone.get("/api/auth/session")).json()).session.id;
+    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+
+    const list = await (await request.get("/api/auth/sessions")).json();
+    expect(list.listsAllSessions).toBe(true);
+    const ids = list.sessions.map((s: { id: string }) => s.id);
+    expect(ids).toContain(phoneSession);
+    expect(ids).toContain(list.current);
+    expect(list.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
+
+    expect((await request.delete(`/api/auth/sessions/${phoneSession}`)).status()).toBe(200);
+    expect((await phone.get("/api/auth/session")).status()).toBe(401);
+    expect((await request.get("/api/auth/session")).status()).toBe(200);
+    expect((await request.delete(`/api/auth/sessions/${phoneSession}`)).status()).toBe(404);
+    await phone.dispose();
+  });
+
   test("logout deletes the row", async ({ request, user }) => {
     await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
     const { session } = await (await request.get("/api/auth/session")).json();

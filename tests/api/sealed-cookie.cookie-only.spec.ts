@@ -52,6 +52,17 @@ test.describe("sealed cookies", () => {
     await attacker.dispose();
   });
 
+  test("the sessions list says honestly that it can show only this device", async ({ playwright, baseURL, request, user }) => {
+    const phone = await playwright.request.newContext({ baseURL });
+    await phone.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    const list = await (await request.get("/api/auth/sessions")).json();
+    expect(list.listsAllSessions).toBe(false);
+    expect(list.sessions).toHaveLength(1);
+    expect(list.sessions[0]).toMatchObject({ id: list.current, current: true });
+    await phone.dispose();
+  });
+
   test("a fresh login revokes the cookie the browser held (no fixation)", async ({ playwright, baseURL, request, user }) => {
     const credentials = { data: { email: user.email, password: user.password } };
     const first = sessionCookieOf(await request.post("/api/auth/login", credentials))!.value;

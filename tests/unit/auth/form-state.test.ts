@@ -13,8 +13,15 @@ describe("readFormState", () => {
     expect(state).toEqual({
       next: "/settings",
       error: "Please correct the fields below.",
+      notice: undefined,
       fields: { email: "Enter a valid email address.", password: "Use at least 10 characters." },
     });
+  });
+
+  it("reads a notice by code", () => {
+    expect(readFormState({ notice: "password-changed" }, [], config).notice).toBe(
+      "Password changed. Every other session has been signed out.",
+    );
   });
 
   it("shows nothing for text that is not a known code", () => {

@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import { AuthForm } from "@/app/_components/auth-form";
+import { requireUser } from "@/lib/auth/current-user";
+import { readFormState, type SearchParams } from "@/lib/auth/form-state";
+import { getEnv } from "@/lib/env";
+
+export const metadata: Metadata = { title: "Change password" };
+
+const DONE = "/settings/password?notice=password-changed";
+
+export default async function PasswordPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requireUser();
+  const env = getEnv();
+  const state = readFormState(await searchParams, ["currentPassword", "newPassword"], env);
+  return (
+    <section className="card narrow">
+      <h1>Change password</h1>
+      {state.notice ? (
+        <p role="status" className="notice">
+          {state.notice}
+        </p>
+      ) : null}
+      <p className="aside">Changing your password signs out every other device, and renews this one&apos;s session.</p>
+      <AuthForm
+        action="/api/auth/password"
+        next={DONE}
+        submitLabel="Change password"
+        pendingLabel="Changing password…"
+        initialError={state.error}
+        initialFieldErrors={state.fields}
+        fields={[
+          { name: "currentPassword", label: "Current password", type: "password", autoComplete: "current-password", required: true },
+          {
+            name: "newPassword",
+            label: "New password",
+            type: "password",
+            autoComplete: "new-password",
+            required: true,
+            minLength: env.passwordMinLength,
+            hint: `At least ${env.passwordMinLength} characters.`,
+          },
+        ]}
+      />
+    </section>
+  );
+}

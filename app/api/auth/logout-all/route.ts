@@ -1,0 +1,37 @@
+import type { NextRequest } from "next/server";
+import { authenticate } from "@/lib/auth/current-user";
+import { LogoutAllBodySchema } from "@/lib/auth/schemas";
+import { logoutEverywhere } from "@/lib/auth/sessions";
+import { getEnv } from "@/lib/env";
+import { readBody } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/origin";
+import { respond } from "@/lib/http/respond";
+import { expiredSessionCookie, sessionCookie } from "@/lib/session";
+
+export async function POST(request: NextRequest) {
+  const env = getEnv();
+  const auth = await authenticate();
+  if (!auth.ok) return auth.response;
+  const body = await readBody(request, LogoutAllBodySchema);
+  const form = { path: "/settings/sessions" };
+  if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
+
+  const { newSession } = await logoutEverywhere(auth.current, {
+    keepCurrent: body.data.keepCurrent,
+    meta: requestMeta(request.headers, env.trustProxy),
+  });
+  const cookie = newSession
+    ? sessionCookie(env.isProduction, newSession.cookieValue, newSession.maxAgeSeconds)
+    : expiredSessionCookie(env.isProduction);
+  return respond(
+    body.kind,
+    {
+      ok: true,
+      status: 200,
+      body: { ok: true },
+      redirectTo: newSession ? "/settings/sessions?notice=others-revoked" : "/login",
+      cookies: [cookie],
+    },
+    form,
+  );
+}

@@ -1,0 +1,38 @@
+import type { NextRequest } from "next/server";
+import { authenticate } from "@/lib/auth/current-user";
+import { EmptyBodySchema, SessionIdSchema } from "@/lib/auth/schemas";
+import { revokeSession } from "@/lib/auth/sessions";
+import { getEnv } from "@/lib/env";
+import { readBody } from "@/lib/http/body";
+import { respond } from "@/lib/http/respond";
+import { expiredSessionCookie } from "@/lib/session";
+
+type Context = { params: Promise<{ id: string }> };
+
+async function revoke(request: NextRequest, ctx: Context) {
+  const auth = await authenticate();
+  if (!auth.ok) return auth.response;
+  const body = await readBody(request, EmptyBodySchema);
+  const form = { path: "/settings/sessions" };
+  if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
+
+  const id = SessionIdSchema.safeParse((await ctx.params).id);
+  const result = id.success ? await revokeSession(auth.current, auth.cookieValue, id.data) : null;
+  if (!result?.ok) return respond(body.kind, { ok: false, status: 404, error: "session-not-found" }, form);
+
+  return respond(
+    body.kind,
+    {
+      ok: true,
+      status: 200,
+      body: { ok: true },
+      redirectTo: result.endedCurrent ? "/login" : "/settings/sessions?notice=session-revoked",
+      cookies: result.endedCurrent ? [expiredSessionCookie(getEnv().isProduction)] : [],
+    },
+    form,
+  );
+}
+
+export const DELETE = revoke;
+// HTML forms can only POST: the sessions page posts here to revoke without JavaScript.
+export const POST = revoke;

@@ -1,0 +1,44 @@
+import { getSessionStore, type CurrentSession, type NewSession, type RequestMeta, type SessionInfo } from "@/lib/session";
+
+export type SessionList = {
+  sessions: Array<SessionInfo & { current: boolean }>;
+  current: string;
+  /** False under the cookie strategy: nothing records a user's other sessions. */
+  listsAllSessions: boolean;
+};
+
+export async function listSessions({ user, session }: CurrentSession): Promise<SessionList> {
+  const store = getSessionStore();
+  if (!store.listUserSessions) {
+    return { sessions: [{ ...session, current: true }], current: session.id, listsAllSessions: false };
+  }
+  const sessions = await store.listUserSessions(user.id);
+  return { sessions: sessions.map((s) => ({ ...s, current: s.id === session.id })), current: session.id, listsAllSessions: true };
+}
+
+export type RevokeResult = { ok: true; endedCurrent: boolean } | { ok: false; reason: "session-not-found" };
+
+/** Ends one of the caller's sessions. Another user's session id is "not found", never "forbidden". */
+export async function revokeSession(current: CurrentSession, cookieValue: string | undefined, sessionId: string): Promise<RevokeResult> {
+  const store = getSessionStore();
+  if (sessionId === current.session.id) {
+    if (cookieValue) await store.invalidateSession(cookieValue);
+    return { ok: true, endedCurrent: true };
+  }
+  const ended = (await store.invalidateUserSession?.(current.user.id, sessionId)) ?? false;
+  return ended ? { ok: true, endedCurrent: false } : { ok: false, reason: "session-not-found" };
+}
+
+/**
+ * Ends every session of the user. With `keepCurrent` ("sign out everywhere else") this device
+ * gets a brand-new session instead, so a stolen copy of its old cookie dies too.
+ */
+export async function logoutEverywhere(
+  current: CurrentSession,
+  options: { keepCurrent: boolean; meta: RequestMeta },
+): Promise<{ newSession?: NewSession }> {
+  const store = getSessionStore();
+  await store.invalidateUserSessions(current.user.id);
+  if (!options.keepCurrent) return {};
+  return { newSession: await store.createSession(current.user, options.meta) };
+}
