@@ -2,7 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { AUTH_HEADERS, proofKey, signProof } from "@/lib/auth/proof";
 import { getEnv } from "@/lib/env";
 import { isCrossSiteWrite, requestOrigin } from "@/lib/http/origin";
-import { HOME_PATH, LOGIN_PATH, classify } from "@/lib/routes";
+import { HOME_PATH, LOGIN_PATH, classify, requiredRole } from "@/lib/routes";
 import { expiredSessionCookie, getSessionStore, sessionCookie, sessionCookieName, type ValidatedSession } from "@/lib/session";
 
 // Inbound copies are dropped before anything else: only this file may set them (SPEC §3.1).
@@ -28,13 +28,20 @@ function redirect(request: NextRequest, path: string): NextResponse {
   return NextResponse.redirect(new URL(path, request.url), 307);
 }
 
+function plainPage(status: number, title: string, body: string, headers: Record<string, string> = {}): NextResponse {
+  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title><h1>${title}</h1>${body}</html>`;
+  return new NextResponse(html, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
+}
+
 function unavailable(access: string): NextResponse {
   // Fail closed: nobody is let in when sessions cannot be checked (SPEC §3).
   if (access === "protected-api") return NextResponse.json({ error: "Service unavailable" }, { status: 503 });
-  return new NextResponse("<!doctype html><title>Unavailable</title><h1>Service unavailable</h1><p>Please try again shortly.</p>", {
-    status: 503,
-    headers: { "content-type": "text/html; charset=utf-8", "retry-after": "5" },
-  });
+  return plainPage(503, "Service unavailable", "<p>Please try again shortly.</p>", { "retry-after": "5" });
+}
+
+function forbidden(access: string): NextResponse {
+  if (access === "protected-api") return NextResponse.json({ error: "Forbidden" }, { status: 403 });
+  return plainPage(403, "403: not allowed", '<p>Your account does not have access to this page. <a href="/dashboard">Back to your dashboard</a>.</p>');
 }
 
 export async function proxy(request: NextRequest) {
@@ -80,6 +87,13 @@ export async function proxy(request: NextRequest) {
   headers.set(AUTH_HEADERS.role, role);
   headers.set(AUTH_HEADERS.sessionId, sessionId);
   headers.set(AUTH_HEADERS.proof, signProof({ userId, role, sessionId }, proofKey()));
+
+  // A signed-in user without the area's role gets a 403 from here: a plain page that shows with
+  // or without JavaScript (Next renders forbidden() only client-side, and drops a rewrite's
+  // status). requireRole() in the page is the second line, not the only one.
+  const needed = requiredRole(pathname);
+  if (needed && role !== needed) return forbidden(access);
+
   // Set on the forwarded request only, never on the response the browser sees (SPEC §3.3).
   const response = NextResponse.next({ request: { headers } });
   // A re-sealed cookie (sliding expiry, newer secret) goes back on reads only: on a POST the

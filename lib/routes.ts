@@ -7,9 +7,19 @@ export const PROTECTED_API_PREFIXES = [
   "/api/auth/sessions",
   "/api/auth/logout-all",
   "/api/auth/password",
+  "/api/admin",
 ] as const;
 /** Pages a signed-in user is sent away from, to /dashboard. */
 export const ANONYMOUS_ONLY_PREFIXES = ["/login", "/signup"] as const;
+
+/**
+ * Areas that need a role, on top of a session. Adding a role-gated area is one line here plus
+ * `requireRole()` in its pages (or `authenticate({ role })` in its route handlers).
+ */
+export const ROLE_PREFIXES: ReadonlyArray<readonly [prefix: string, role: "admin"]> = [
+  ["/admin", "admin"],
+  ["/api/admin", "admin"],
+];
 
 export const LOGIN_PATH = "/login";
 export const HOME_PATH = "/dashboard";
@@ -36,6 +46,11 @@ function normalise(pathname: string): string {
   // Trailing slashes and doubled slashes name the same page; match on the folded form.
   path = path.replace(/\/{2,}/g, "/");
   return path.length > 1 ? path.replace(/\/+$/, "") : path;
+}
+
+export function requiredRole(pathname: string): "admin" | undefined {
+  const path = normalise(pathname).toLowerCase();
+  return ROLE_PREFIXES.find(([prefix]) => matchesPrefix(path, prefix))?.[1];
 }
 
 export function classify(pathname: string): Access {

@@ -1,12 +1,12 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import { NextResponse } from "next/server";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { proofKey, readVerifiedClaims } from "@/lib/auth/proof";
 import { getEnv } from "@/lib/env";
 import { getSessionStore, sessionCookieName, type CurrentSession } from "@/lib/session";
-import type { PublicUser } from "@/lib/users";
+import type { PublicRole, PublicUser } from "@/lib/users";
 
 /**
  * The one data-access function (SPEC §3): trusts identity headers only with a valid proof made
@@ -32,16 +32,26 @@ export async function requireUser(): Promise<CurrentSession> {
   return current;
 }
 
+/** For pages: the signed-in session of a user with `role`; others get the 403 page (app/forbidden.tsx). */
+export async function requireRole(role: PublicRole): Promise<CurrentSession> {
+  const current = await requireUser();
+  if (current.user.role !== role) forbidden();
+  return current;
+}
+
 export type Authenticated = { ok: true; current: CurrentSession; cookieValue: string | undefined } | { ok: false; response: NextResponse };
 
 /**
- * For route handlers: the signed-in session, or the response to send instead (401, or 503 when
- * the user or revocation data cannot be read: fail closed and say why).
+ * For route handlers: the signed-in session (of a user with `role`, if given), or the response to
+ * send instead: 401, 403, or 503 when the user or revocation data cannot be read (fail closed).
  */
-export async function authenticate(): Promise<Authenticated> {
+export async function authenticate(options: { role?: PublicRole } = {}): Promise<Authenticated> {
   try {
     const current = await getCurrentSession();
     if (!current) return { ok: false, response: NextResponse.json({ error: "Authentication required" }, { status: 401 }) };
+    if (options.role && current.user.role !== options.role) {
+      return { ok: false, response: NextResponse.json({ error: "Forbidden" }, { status: 403 }) };
+    }
     const cookieValue = (await cookies()).get(sessionCookieName(getEnv().isProduction))?.value;
     return { ok: true, current, cookieValue };
   } catch (error) {

@@ -20,6 +20,10 @@ const MESSAGES = {
   "session-not-found": () => "That session does not exist or has already ended.",
   "session-revoked": () => "Session signed out.",
   "others-revoked": () => "Every other session has been signed out.",
+  "last-admin": () => "There must always be at least one admin.",
+  "user-not-found": () => "That user does not exist.",
+  "role-changed": () => "Role changed. That user's sessions have been ended.",
+  "user-sessions-revoked": () => "All of that user's sessions have been ended.",
 } satisfies Record<string, (config: MessageConfig) => string>;
 
 export type MessageCode = keyof typeof MESSAGES;

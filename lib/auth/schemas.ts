@@ -76,8 +76,10 @@ const FlagSchema = z
 
 export const LogoutAllBodySchema = z.object({ keepCurrent: FlagSchema });
 
-/** Public session ids are base64url; anything else cannot name a session. */
-export const SessionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** Session ids (base64url) and user ids (cuid): anything else cannot name one. */
+export const PublicIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const RoleChangeBodySchema = z.object({ role: z.enum(["user", "admin"], { error: "invalid-input" }) });
 
 export const EmptyBodySchema = z.object({ next: NextFieldSchema });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classify, matchesPrefix } from "@/lib/routes";
+import { classify, matchesPrefix, requiredRole } from "@/lib/routes";
 
 describe("classify", () => {
   it.each([
@@ -17,6 +17,7 @@ describe("classify", () => {
     ["/api/auth/sessions/abc", "protected-api"],
     ["/api/auth/logout-all", "protected-api"],
     ["/api/auth/password", "protected-api"],
+    ["/api/admin/users/abc/role", "protected-api"],
     ["/login", "anonymous-only"],
     ["/signup", "anonymous-only"],
     ["/", "public"],
@@ -35,5 +36,16 @@ describe("matchesPrefix", () => {
     expect(matchesPrefix("/admin", "/admin")).toBe(true);
     expect(matchesPrefix("/admin/users", "/admin")).toBe(true);
     expect(matchesPrefix("/administrator", "/admin")).toBe(false);
+  });
+});
+
+describe("requiredRole", () => {
+  it("gates the admin area, pages and API, in every spelling", () => {
+    for (const path of ["/admin", "/admin/users", "/ADMIN", "/admin.rsc", "/api/admin/users/x/role"]) {
+      expect(requiredRole(path), path).toBe("admin");
+    }
+    for (const path of ["/administrator", "/dashboard", "/api/auth/session"]) {
+      expect(requiredRole(path), path).toBeUndefined();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { authenticate } from "@/lib/auth/current-user";
-import { EmptyBodySchema, SessionIdSchema } from "@/lib/auth/schemas";
+import { EmptyBodySchema, PublicIdSchema } from "@/lib/auth/schemas";
 import { revokeSession } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
@@ -16,7 +16,7 @@ async function revoke(request: NextRequest, ctx: Context) {
   const form = { path: "/settings/sessions" };
   if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
 
-  const id = SessionIdSchema.safeParse((await ctx.params).id);
+  const id = PublicIdSchema.safeParse((await ctx.params).id);
   const result = id.success ? await revokeSession(auth.current, auth.cookieValue, id.data) : null;
   if (!result?.ok) return respond(body.kind, { ok: false, status: 404, error: "session-not-found" }, form);
 

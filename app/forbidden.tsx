@@ -1,0 +1,14 @@
+import Link from "next/link";
+
+// What forbidden() (requireRole) renders if a request reaches a role-gated page past the proxy's
+// own 403. Next renders it client-side, so it needs JavaScript; the proxy's page does not.
+export default function Forbidden() {
+  return (
+    <section className="card narrow">
+      <h1>403: not allowed</h1>
+      <p>
+        Your account does not have access to this page. <Link href="/dashboard">Back to your dashboard</Link>.
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { changeRole, revokeAllSessionsOf } from "@/lib/admin";
+import { getDb } from "@/lib/db";
+import { useTestDatabase } from "@/tests/support/vitest-database";
+
+const db = useTestDatabase("unit_admin", { asAppDatabase: true });
+
+async function user(role: "USER" | "ADMIN") {
+  return db().user.create({ data: { email: `a${Math.random()}@test.dev`, passwordHash: "x", role } });
+}
+
+beforeEach(async () => {
+  await db().user.deleteMany();
+});
+
+describe("changeRole", () => {
+  it("never demotes the last admin", async () => {
+    const admin = await user("ADMIN");
+    expect(await changeRole(admin.id, "user")).toEqual({ ok: false, reason: "last-admin" });
+    expect((await db().user.findUniqueOrThrow({ where: { id: admin.id } })).role).toBe("ADMIN");
+  });
+
+  it("demotes an admin when another remains, and ends the demoted user's sessions", async () => {
+    const a = await user("ADMIN");
+    await user("ADMIN");
+    await db().session.create({
+      data: { id: "s1", tokenHash: "h1", userId: a.id, expiresAt: new Date(Date.now() + 60_000), absoluteExpiresAt: new Date(Date.now() + 60_000) },
+    });
+    const result = await changeRole(a.id, "user");
+    expect(result).toMatchObject({ ok: true, user: { id: a.id, role: "user" } });
+    expect(await db().session.count({ where: { userId: a.id } })).toBe(0);
+  });
+
+  it("two admins demoting each other at once leave one admin", async () => {
+    const a = await user("ADMIN");
+    const b = await user("ADMIN");
+    const results = await Promise.all([changeRole(a.id, "user"), changeRole(b.id, "user")]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: "last-admin" }]);
+    expect(await getDb().user.count({ where: { role: "ADMIN" } })).toBe(1);
+  });
+
+  it("promotes, and reports unknown users", async () => {
+    const u = await user("USER");
+    expect(await changeRole(u.id, "admin")).toMatchObject({ ok: true, user: { role: "admin" } });
+    expect(await changeRole("nobody", "admin")).toEqual({ ok: false, reason: "user-not-found" });
+    expect(await revokeAllSessionsOf("nobody")).toEqual({ ok: false, reason: "user-not-found" });
+  });
+});
