@@ -53,6 +53,8 @@ export const EnvSchema = z
     ),
     TRUST_PROXY: z.preprocess(unsetIfEmpty, booleanFlag.optional()),
     VERCEL: z.preprocess(unsetIfEmpty, z.string().optional()),
+    CRON_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, "must be at least 32 characters (openssl rand -base64 32).").optional()),
+    CLOAKROOM_TEST_CLOCK_FILE: z.preprocess(unsetIfEmpty, z.string().optional()),
     // NIST SP 800-63B §3.1.1.2: at least 8 characters; a deployment may ask for more.
     PASSWORD_MIN_LENGTH: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(8, "must be at least 8 (NIST SP 800-63B).").max(64).default(8)),
   })
@@ -74,6 +76,8 @@ export const EnvSchema = z
     // Vercel always sits behind its own proxy, which sets x-forwarded-for (SPEC §5).
     trustProxy: env.TRUST_PROXY ?? env.VERCEL === "1",
     passwordMinLength: env.PASSWORD_MIN_LENGTH,
+    cronSecret: env.CRON_SECRET,
+    testClockFile: env.CLOAKROOM_TEST_CLOCK_FILE,
   }));
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -1,3 +1,4 @@
+import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { createDatabaseStore } from "@/lib/session/database";
@@ -13,7 +14,7 @@ let store: SessionStore | undefined;
 export function getSessionStore(): SessionStore {
   if (store) return store;
   const env = getEnv();
-  const lifetimes = { db: getDb, idleTimeoutSeconds: env.idleTimeoutSeconds, maxAgeSeconds: env.maxAgeSeconds };
+  const lifetimes = { db: getDb, idleTimeoutSeconds: env.idleTimeoutSeconds, maxAgeSeconds: env.maxAgeSeconds, now };
   store =
     env.sessionStrategy === "cookie"
       ? createSealedCookieStore({ ...lifetimes, secrets: env.sessionSecrets })

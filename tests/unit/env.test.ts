@@ -41,6 +41,7 @@ describe("parseEnv", () => {
     [{ SESSION_IDLE_TIMEOUT: "100", SESSION_MAX_AGE: "50" }, /SESSION_IDLE_TIMEOUT must not exceed SESSION_MAX_AGE/],
     [{ APP_URL: "not a url" }, /APP_URL/],
     [{ TRUST_PROXY: "yes" }, /TRUST_PROXY/],
+    [{ CRON_SECRET: "short" }, /CRON_SECRET must be at least 32 characters/],
   ])("names the variable and the fix: %j", (override, message) => {
     expect(() => parseEnv({ ...valid, ...override })).toThrow(EnvError);
     expect(() => parseEnv({ ...valid, ...override })).toThrow(message);
