@@ -3,6 +3,8 @@ import { changeRole, revokeAllSessionsOf } from "@/lib/admin";
 import { getDb } from "@/lib/db";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
+// Row counts below assume the database strategy; each store's own tests cover how it ends sessions.
+process.env.SESSION_STRATEGY = "database";
 const db = useTestDatabase("unit_admin", { asAppDatabase: true });
 
 async function user(role: "USER" | "ADMIN") {
