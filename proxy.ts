@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { AUTH_HEADERS, proofKey, signProof } from "@/lib/auth/proof";
 import { getEnv } from "@/lib/env";
 import { isCrossSiteWrite, requestOrigin } from "@/lib/http/origin";
+import { applySecurityHeaders, contentSecurityPolicy, generateNonce } from "@/lib/http/security-headers";
 import { HOME_PATH, LOGIN_PATH, classify, requiredRole } from "@/lib/routes";
 import { expiredSessionCookie, getSessionStore, sessionCookie, sessionCookieName, type ValidatedSession } from "@/lib/session";
 
@@ -45,6 +46,13 @@ function forbidden(access: string): NextResponse {
 }
 
 export async function proxy(request: NextRequest) {
+  const { isProduction } = getEnv();
+  const nonce = generateNonce();
+  const response = await gate(request, nonce);
+  return applySecurityHeaders(response, nonce, isProduction);
+}
+
+async function gate(request: NextRequest, nonce: string): Promise<NextResponse> {
   const env = getEnv();
   if (isCrossSiteWrite(request, env.appOrigin ?? requestOrigin(request, env.trustProxy))) {
     return NextResponse.json({ error: "Cross-origin request refused" }, { status: 403 });
@@ -54,6 +62,8 @@ export async function proxy(request: NextRequest) {
   const access = classify(pathname);
   const headers = new Headers(request.headers);
   for (const name of STRIPPED_HEADERS) headers.delete(name);
+  // Next reads the nonce for its own script tags from the request's CSP header.
+  headers.set("content-security-policy", contentSecurityPolicy(nonce, env.isProduction));
 
   const cookieName = sessionCookieName(env.isProduction);
   // Sending a user away from /login needs certainty: a revoked sealed cookie is still well-formed,

@@ -92,6 +92,17 @@ export async function createUser(baseURL: string, overrides: Partial<Omit<TestUs
 type Fixtures = { user: TestUser; signedInPage: Page };
 
 export const test = base.extend<Fixtures>({
+  // Every browser test doubles as a CSP check: any script or style the policy blocks fails it.
+  page: async ({ page }, use) => {
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error" && /Content Security Policy|Refused to (load|execute|apply)/i.test(message.text())) {
+        violations.push(message.text());
+      }
+    });
+    await use(page);
+    baseExpect(violations, "Content-Security-Policy violations").toEqual([]);
+  },
   user: async ({ baseURL }, use) => {
     const user = await createUser(baseURL!);
     await use(user);

@@ -11,6 +11,7 @@ const MESSAGES = {
   "password-too-short": (c: MessageConfig) => `Use at least ${c.passwordMinLength} characters.`,
   "password-too-long": () =>
     "Use at most 72 bytes (72 plain letters, fewer with accents or emoji): bcrypt ignores anything longer.",
+  "password-common": () => "This password is on lists of the most common passwords, which attackers try first. Choose another.",
   "name-too-long": () => "Names are at most 100 characters.",
   "invalid-input": () => "Please correct the fields below.",
   "invalid-credentials": () => "Invalid email or password",

@@ -23,23 +23,32 @@ export const EmailSchema = z
  * NIST SP 800-63B: length, not composition rules. NFKC first, so the same password typed on
  * different keyboards (composed or decomposed accents, full-width forms) hashes the same.
  */
-export function passwordSchema(minLength: number) {
+export type PasswordPolicy = {
+  passwordMinLength: number;
+  /** Server-side breached/common list check (lib/auth/common-passwords.ts); kept out of here. */
+  isCommonPassword?: (password: string) => boolean;
+};
+
+export function passwordSchema({ passwordMinLength, isCommonPassword = () => false }: PasswordPolicy) {
+  const lengthOk = (value: string) => [...value].length >= passwordMinLength && utf8Length(value) <= PASSWORD_MAX_BYTES;
   return z
     .string({ error: "required" })
     .transform((value) => value.normalize("NFKC"))
     .check(
       z.refine((value) => value.length > 0, "required"),
-      z.refine((value) => value.length === 0 || [...value].length >= minLength, "password-too-short"),
+      z.refine((value) => value.length === 0 || [...value].length >= passwordMinLength, "password-too-short"),
       z.refine((value) => utf8Length(value) <= PASSWORD_MAX_BYTES, "password-too-long"),
+      // One message at a time: the list is consulted once the length is right.
+      z.refine((value) => !lengthOk(value) || !isCommonPassword(value), "password-common"),
     );
 }
 
 const NextFieldSchema = z.string().max(2048).optional();
 
-export function signupBodySchema(config: { passwordMinLength: number }) {
+export function signupBodySchema(policy: PasswordPolicy) {
   return z.object({
     email: EmailSchema,
-    password: passwordSchema(config.passwordMinLength),
+    password: passwordSchema(policy),
     name: z
       .string()
       .trim()
@@ -61,10 +70,10 @@ export const LoginBodySchema = z.object({
   next: NextFieldSchema,
 });
 
-export function passwordChangeBodySchema(config: { passwordMinLength: number }) {
+export function passwordChangeBodySchema(policy: PasswordPolicy) {
   return z.object({
     currentPassword: LoginBodySchema.shape.password,
-    newPassword: passwordSchema(config.passwordMinLength),
+    newPassword: passwordSchema(policy),
   });
 }
 

@@ -44,6 +44,18 @@ test.describe("POST /api/auth/signup", () => {
     expect(await query('SELECT 1 FROM "User" WHERE email = $1', [email])).toHaveLength(0);
   });
 
+  test("a common password is refused, at signup and at password change", async ({ request, user }) => {
+    const common = await request.post("/api/auth/signup", { data: { email: uniqueEmail(), password: "Password123" } });
+    expect(common.status()).toBe(400);
+    expect((await common.json()).fields.password).toEqual([
+      "This password is on lists of the most common passwords, which attackers try first. Choose another.",
+    ]);
+    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    const change = await request.post("/api/auth/password", { data: { currentPassword: user.password, newPassword: "iloveyou123" } });
+    expect(change.status()).toBe(400);
+    expect(Object.keys((await change.json()).fields)).toEqual(["newPassword"]);
+  });
+
   test("a password is the same password however its accents were typed (NFKC)", async ({ baseURL, request }) => {
     const user = await createUser(baseURL!, { password: "caf\u00e9 au lait, s'il vous plaît" });
     const login = await request.post("/api/auth/login", { data: { email: user.email, password: "cafe\u0301 au lait, s'il vous plai\u0302t" } });

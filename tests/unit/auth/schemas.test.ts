@@ -3,6 +3,7 @@ import { z } from "zod";
 import { LoginBodySchema, signupBodySchema } from "@/lib/auth/schemas";
 
 const Signup = signupBodySchema({ passwordMinLength: 8 });
+const SignupWithList = signupBodySchema({ passwordMinLength: 8, isCommonPassword: (p) => p === "password123" });
 
 function fieldErrors(result: { success: boolean; error?: z.ZodError }) {
   return result.error ? z.flattenError(result.error).fieldErrors : {};
@@ -34,6 +35,14 @@ describe("signupBodySchema", () => {
     expect(fieldErrors(Signup.safeParse({ email: "a@b.co", password: "é".repeat(37) }))).toEqual({
       password: ["password-too-long"],
     });
+  });
+
+  it("refuses a password the common-password check flags, after normalising it", () => {
+    expect(fieldErrors(SignupWithList.safeParse({ email: "a@b.co", password: "password123" }))).toEqual({ password: ["password-common"] });
+    expect(fieldErrors(SignupWithList.safeParse({ email: "a@b.co", password: "ｐａｓｓｗｏｒｄ１２３" }))).toEqual({ password: ["password-common"] });
+    expect(SignupWithList.safeParse({ email: "a@b.co", password: "password1234" }).success).toBe(true);
+    const shortAndCommon = signupBodySchema({ passwordMinLength: 8, isCommonPassword: () => true });
+    expect(fieldErrors(shortAndCommon.safeParse({ email: "a@b.co", password: "short" }))).toEqual({ password: ["password-too-short"] });
   });
 
   it("normalises passwords with NFKC", () => {

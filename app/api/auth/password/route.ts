@@ -3,6 +3,7 @@ import { changePassword } from "@/lib/auth/accounts";
 import { authenticate } from "@/lib/auth/current-user";
 import { passwordChangeBodySchema } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
+import { isCommonPassword } from "@/lib/auth/common-passwords";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
 import { respond, respondSignedIn } from "@/lib/http/respond";
@@ -11,7 +12,7 @@ export async function POST(request: NextRequest) {
   const env = getEnv();
   const auth = await authenticate();
   if (!auth.ok) return auth.response;
-  const body = await readBody(request, passwordChangeBodySchema(env));
+  const body = await readBody(request, passwordChangeBodySchema({ passwordMinLength: env.passwordMinLength, isCommonPassword }));
   const form = { path: "/settings/password" };
   if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
 

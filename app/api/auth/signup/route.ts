@@ -2,13 +2,14 @@ import type { NextRequest } from "next/server";
 import { signup } from "@/lib/auth/accounts";
 import { signupBodySchema } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
+import { isCommonPassword } from "@/lib/auth/common-passwords";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
 import { respond, respondSignedIn } from "@/lib/http/respond";
 
 export async function POST(request: NextRequest) {
   const env = getEnv();
-  const body = await readBody(request, signupBodySchema(env));
+  const body = await readBody(request, signupBodySchema({ passwordMinLength: env.passwordMinLength, isCommonPassword }));
   const form = { path: "/signup", next: request.nextUrl.searchParams.get("next") ?? undefined };
   if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
 
