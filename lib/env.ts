@@ -53,6 +53,12 @@ export const EnvSchema = z
     ),
     TRUST_PROXY: z.preprocess(unsetIfEmpty, booleanFlag.optional()),
     VERCEL: z.preprocess(unsetIfEmpty, z.string().optional()),
+    // Rate limits (lib/rate-limit): failures (or signups) allowed per window before a lock-out.
+    RATE_LIMIT_WINDOW: seconds(15 * 60),
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1000).default(5)),
+    RATE_LIMIT_LOGIN_PER_IP: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(100000).default(50)),
+    RATE_LIMIT_SIGNUP_PER_IP: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(100000).default(10)),
+    RATE_LIMIT_PASSWORD_CHANGE: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1000).default(5)),
     CRON_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, "must be at least 32 characters (openssl rand -base64 32).").optional()),
     CLOAKROOM_TEST_CLOCK_FILE: z.preprocess(unsetIfEmpty, z.string().optional()),
     // NIST SP 800-63B §3.1.1.2: at least 8 characters; a deployment may ask for more.
@@ -77,6 +83,11 @@ export const EnvSchema = z
     trustProxy: env.TRUST_PROXY ?? env.VERCEL === "1",
     passwordMinLength: env.PASSWORD_MIN_LENGTH,
     cronSecret: env.CRON_SECRET,
+    rateLimitWindowSeconds: env.RATE_LIMIT_WINDOW,
+    rateLimitLoginPerAccount: env.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+    rateLimitLoginPerIp: env.RATE_LIMIT_LOGIN_PER_IP,
+    rateLimitSignupPerIp: env.RATE_LIMIT_SIGNUP_PER_IP,
+    rateLimitPasswordChange: env.RATE_LIMIT_PASSWORD_CHANGE,
     testClockFile: env.CLOAKROOM_TEST_CLOCK_FILE,
   }));
 

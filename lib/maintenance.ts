@@ -1,18 +1,20 @@
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db";
 
-export type CleanupReport = { sessions: number; revokedSessions: number };
+export type CleanupReport = { sessions: number; revokedSessions: number; rateLimits: number };
 
 /**
- * Deletes what can never be valid again: sessions past their idle or absolute expiry, and
- * revoked cookie ids whose cookies would have expired anyway. Live rows are never touched.
+ * Deletes what can never be valid again: sessions past their idle or absolute expiry, revoked
+ * cookie ids whose cookies would have expired anyway, and rate-limit counters past their memory.
+ * Live rows are never touched.
  */
 export async function deleteExpiredRows(): Promise<CleanupReport> {
   const cutoff = new Date(now());
   const db = getDb();
-  const [sessions, revokedSessions] = await Promise.all([
+  const [sessions, revokedSessions, rateLimits] = await Promise.all([
     db.session.deleteMany({ where: { OR: [{ expiresAt: { lte: cutoff } }, { absoluteExpiresAt: { lte: cutoff } }] } }),
     db.revokedSession.deleteMany({ where: { expiresAt: { lte: cutoff } } }),
+    db.rateLimit.deleteMany({ where: { expiresAt: { lte: cutoff } } }),
   ]);
-  return { sessions: sessions.count, revokedSessions: revokedSessions.count };
+  return { sessions: sessions.count, revokedSessions: revokedSessions.count, rateLimits: rateLimits.count };
 }

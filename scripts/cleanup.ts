@@ -2,5 +2,7 @@ import { deleteExpiredRows } from "@/lib/maintenance";
 
 // `npm run db:cleanup`: deletes expired sessions and revoked-cookie ids (cron-friendly).
 const deleted = await deleteExpiredRows();
-console.log(`Deleted ${deleted.sessions} expired sessions and ${deleted.revokedSessions} expired revocations.`);
+console.log(
+  `Deleted ${deleted.sessions} expired sessions, ${deleted.revokedSessions} expired revocations and ${deleted.rateLimits} rate-limit counters.`,
+);
 process.exit(0);

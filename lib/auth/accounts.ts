@@ -1,6 +1,7 @@
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { LoginBody, PasswordChangeBody, SignupBody } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
+import { loginLimits, passwordChangeLimits, signupLimits } from "@/lib/rate-limit";
 import { getSessionStore, type NewSession, type RequestMeta } from "@/lib/session";
 import {
   createUser,
@@ -12,12 +13,15 @@ import {
 } from "@/lib/users";
 
 export type SignedIn = { ok: true; user: PublicUser; newSession: NewSession };
+export type RateLimited = { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
 
 export async function signup(
   body: SignupBody,
   meta: RequestMeta,
-): Promise<SignedIn | { ok: false; reason: "email-taken" }> {
+): Promise<SignedIn | RateLimited | { ok: false; reason: "email-taken" }> {
   const { bcryptCost } = getEnv();
+  const limit = await signupLimits.attempt(meta.ip);
+  if (!limit.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
   const created = await createUser({
     email: body.email,
     name: body.name,
@@ -36,11 +40,19 @@ export async function login(
   body: LoginBody,
   meta: RequestMeta,
   previousCookie: string | undefined,
-): Promise<SignedIn | { ok: false; reason: "invalid-credentials" }> {
+): Promise<SignedIn | RateLimited | { ok: false; reason: "invalid-credentials" }> {
   const { bcryptCost } = getEnv();
+  // Checked before any password work: a locked-out account costs an attacker nothing to probe,
+  // and us no bcrypt. Unknown emails are counted exactly like known ones (no enumeration).
+  const limit = await loginLimits.check(body.email, meta.ip);
+  if (!limit.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
   const user = await findUserWithHashByEmail(body.email);
   const valid = await verifyPassword(body.password, user?.passwordHash ?? null, bcryptCost);
-  if (!user || !valid) return { ok: false, reason: "invalid-credentials" };
+  if (!user || !valid) {
+    await loginLimits.failed(body.email, meta.ip);
+    return { ok: false, reason: "invalid-credentials" };
+  }
+  await loginLimits.succeeded(body.email);
   const store = getSessionStore();
   if (previousCookie) await store.invalidateSession(previousCookie);
   const publicUser = toPublicUser(user);
@@ -61,10 +73,14 @@ export async function changePassword(
   userId: string,
   body: PasswordChangeBody,
   meta: RequestMeta,
-): Promise<SignedIn | { ok: false; reason: "current-password-wrong" }> {
+): Promise<SignedIn | RateLimited | { ok: false; reason: "current-password-wrong" }> {
   const { bcryptCost } = getEnv();
+  // A stolen session must not become a way to guess the password behind it.
+  const limit = await passwordChangeLimits.check(userId, meta.ip);
+  if (!limit.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
   const user = await findUserWithHashById(userId);
   if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash, bcryptCost))) {
+    await passwordChangeLimits.failed(userId, meta.ip);
     return { ok: false, reason: "current-password-wrong" };
   }
   await updatePasswordHash(user.id, await hashPassword(body.newPassword, bcryptCost));

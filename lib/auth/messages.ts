@@ -15,6 +15,7 @@ const MESSAGES = {
   "name-too-long": () => "Names are at most 100 characters.",
   "invalid-input": () => "Please correct the fields below.",
   "invalid-credentials": () => "Invalid email or password",
+  "rate-limited": () => "Too many attempts. Please wait a while and try again.",
   "email-taken": () => "An account with this email already exists.",
   "current-password-wrong": () => "Your current password is not correct.",
   "password-changed": () => "Password changed. Every other session has been signed out.",

@@ -78,6 +78,17 @@ export function respondSignedIn(
   );
 }
 
+/** The failure for an expected `reason`; a rate limit becomes 429 with Retry-After (SPEC §4). */
+export function failure(
+  result: { reason: string; retryAfterSeconds?: number },
+  status: number,
+): Failure {
+  if (result.reason === "rate-limited") {
+    return { ok: false, status: 429, error: "rate-limited", headers: { "Retry-After": String(result.retryAfterSeconds ?? 60) } };
+  }
+  return { ok: false, status, error: result.reason };
+}
+
 export function jsonError(status: number, error: string): NextResponse {
   return NextResponse.json({ error }, { status });
 }

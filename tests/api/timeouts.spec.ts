@@ -1,10 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { expect, query, test, type TestUser } from "../fixtures";
-import { startNextServer, type RunningServer } from "../support/server";
+import { startClockedServer, type ClockedServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
 // Time is moved forward through the server's clock file, never by sleeping. A server of its own,
@@ -16,23 +13,14 @@ const strategy = process.env.SESSION_STRATEGY === "cookie" ? "cookie" : "databas
 
 test.describe.configure({ mode: "serial" });
 
-let server: RunningServer;
-let clockFile: string;
-let offsetMs = 0;
-
-function advance(seconds: number) {
-  offsetMs += seconds * 1000;
-  writeFileSync(clockFile, String(offsetMs));
-}
+let server: ClockedServer;
+const advance = (seconds: number) => server.advance(seconds);
 
 test.beforeAll(async () => {
-  clockFile = path.join(mkdtempSync(path.join(tmpdir(), "cloakroom-clock-")), "offset");
-  writeFileSync(clockFile, "0");
-  server = await startNextServer({
+  server = await startClockedServer({
     ...serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), "5"),
     SESSION_IDLE_TIMEOUT: String(IDLE),
     SESSION_MAX_AGE: String(MAX_AGE),
-    CLOAKROOM_TEST_CLOCK_FILE: clockFile,
     CRON_SECRET,
   });
 });

@@ -56,3 +56,25 @@ export async function startNextServer(env: Record<string, string>, options: { wa
   await server.stop();
   throw new Error(`next start did not become ready on ${url}:\n${output}`);
 }
+
+export type ClockedServer = RunningServer & { advance: (seconds: number) => void };
+
+/**
+ * A server of its own whose clock a test moves forward (CLOAKROOM_TEST_CLOCK_FILE), so moving
+ * time never expires what tests on the shared server hold.
+ */
+export async function startClockedServer(env: Record<string, string>): Promise<ClockedServer> {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const clockFile = path.join(mkdtempSync(path.join(tmpdir(), "cloakroom-clock-")), "offset");
+  writeFileSync(clockFile, "0");
+  let offsetMs = 0;
+  const server = await startNextServer({ ...env, CLOAKROOM_TEST_CLOCK_FILE: clockFile });
+  return {
+    ...server,
+    advance: (seconds) => {
+      offsetMs += seconds * 1000;
+      writeFileSync(clockFile, String(offsetMs));
+    },
+  };
+}

@@ -19,6 +19,11 @@ describe("parseEnv", () => {
       trustProxy: false,
       passwordMinLength: 8,
       appOrigin: undefined,
+      rateLimitWindowSeconds: 900,
+      rateLimitLoginPerAccount: 5,
+      rateLimitLoginPerIp: 50,
+      rateLimitSignupPerIp: 10,
+      rateLimitPasswordChange: 5,
     });
     expect(env.sessionSecrets).toEqual(["s".repeat(32)]);
   });
@@ -42,6 +47,7 @@ describe("parseEnv", () => {
     [{ APP_URL: "not a url" }, /APP_URL/],
     [{ TRUST_PROXY: "yes" }, /TRUST_PROXY/],
     [{ CRON_SECRET: "short" }, /CRON_SECRET must be at least 32 characters/],
+    [{ RATE_LIMIT_LOGIN_PER_ACCOUNT: "0" }, /RATE_LIMIT_LOGIN_PER_ACCOUNT/],
   ])("names the variable and the fix: %j", (override, message) => {
     expect(() => parseEnv({ ...valid, ...override })).toThrow(EnvError);
     expect(() => parseEnv({ ...valid, ...override })).toThrow(message);

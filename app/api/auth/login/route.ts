@@ -4,7 +4,7 @@ import { LoginBodySchema } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
-import { respond, respondSignedIn } from "@/lib/http/respond";
+import { failure, respond, respondSignedIn } from "@/lib/http/respond";
 import { sessionCookieName } from "@/lib/session";
 
 export async function POST(request: NextRequest) {
@@ -16,7 +16,7 @@ export async function POST(request: NextRequest) {
   const previousCookie = request.cookies.get(sessionCookieName(env.isProduction))?.value;
   const result = await login(body.data, requestMeta(request.headers, env.trustProxy), previousCookie);
   // One answer for unknown email and wrong password: same status, same text (SPEC §4).
-  if (!result.ok) return respond(body.kind, { ok: false, status: 401, error: result.reason }, form);
+  if (!result.ok) return respond(body.kind, failure(result, 401), form);
 
   return respondSignedIn(body.kind, 200, result, body.data.next, form);
 }

@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 import { isCommonPassword } from "@/lib/auth/common-passwords";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
-import { respond, respondSignedIn } from "@/lib/http/respond";
+import { failure, respond, respondSignedIn } from "@/lib/http/respond";
 
 export async function POST(request: NextRequest) {
   const env = getEnv();
@@ -17,6 +17,6 @@ export async function POST(request: NextRequest) {
   if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
 
   const result = await changePassword(auth.current.user.id, body.data, requestMeta(request.headers, env.trustProxy));
-  if (!result.ok) return respond(body.kind, { ok: false, status: 401, error: result.reason }, form);
+  if (!result.ok) return respond(body.kind, failure(result, 401), form);
   return respondSignedIn(body.kind, 200, result, "/settings/password?notice=password-changed", form);
 }

@@ -5,7 +5,7 @@ import { getEnv } from "@/lib/env";
 import { isCommonPassword } from "@/lib/auth/common-passwords";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
-import { respond, respondSignedIn } from "@/lib/http/respond";
+import { failure, respond, respondSignedIn } from "@/lib/http/respond";
 
 export async function POST(request: NextRequest) {
   const env = getEnv();
@@ -15,7 +15,7 @@ export async function POST(request: NextRequest) {
 
   const result = await signup(body.data, requestMeta(request.headers, env.trustProxy));
   // SPEC §4 accepts that 409 reveals a registered email; README "Security" explains the trade-off.
-  if (!result.ok) return respond(body.kind, { ok: false, status: 409, error: result.reason }, form);
+  if (!result.ok) return respond(body.kind, failure(result, 409), form);
 
   return respondSignedIn(body.kind, 201, result, body.data.next, form);
 }

@@ -1,0 +1,115 @@
+import { randomUUID } from "node:crypto";
+import type { APIRequestContext } from "@playwright/test";
+import { createUser, expect, test, uniqueEmail } from "../fixtures";
+import { startClockedServer, type ClockedServer } from "../support/server";
+import { readTestEnv, serverEnv } from "../support/test-env";
+
+// A server of its own: low thresholds, a trusted proxy (so client IPs count), a movable clock.
+const WINDOW = 60;
+test.describe.configure({ mode: "serial" });
+
+let server: ClockedServer;
+let client: APIRequestContext;
+
+test.beforeAll(async ({ playwright }) => {
+  server = await startClockedServer({
+    ...serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), "5"),
+    TRUST_PROXY: "true",
+    RATE_LIMIT_WINDOW: String(WINDOW),
+    RATE_LIMIT_LOGIN_PER_ACCOUNT: "3",
+    RATE_LIMIT_LOGIN_PER_IP: "6",
+    RATE_LIMIT_SIGNUP_PER_IP: "3",
+    RATE_LIMIT_PASSWORD_CHANGE: "3",
+  });
+  client = await playwright.request.newContext({ baseURL: server.url });
+});
+
+test.afterAll(async () => {
+  await client?.dispose();
+  await server?.stop();
+});
+
+const fromIp = (ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`) => ({ "x-forwarded-for": ip });
+const randomIp = () => `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+const login = (email: string, password: string, ip = randomIp()) =>
+  client.post("/api/auth/login", { data: { email, password }, headers: fromIp(ip) });
+
+test("brute force on one account is locked out whatever IP it claims, and recovers after the window", async ({ baseURL }) => {
+  const user = await createUser(baseURL!);
+  for (let i = 0; i < 3; i++) expect((await login(user.email, "wrong password")).status()).toBe(401);
+
+  const locked = await login(user.email, user.password);
+  expect(locked.status()).toBe(429);
+  expect(Number(locked.headers()["retry-after"])).toBeGreaterThan(0);
+  expect(Number(locked.headers()["retry-after"])).toBeLessThanOrEqual(WINDOW);
+  expect(await locked.json()).toEqual({ error: "Too many attempts. Please wait a while and try again." });
+
+  const form = await client.post("/api/auth/login", {
+    headers: { ...fromIp(), "content-type": "application/x-www-form-urlencoded" },
+    data: new URLSearchParams({ email: user.email, password: user.password }).toString(),
+    maxRedirects: 0,
+  });
+  expect(form.status()).toBe(303);
+  expect(form.headers().location).toBe("/login?error=rate-limited");
+  expect(form.headers()["retry-after"]).toBeTruthy();
+
+  server.advance(WINDOW + 1);
+  expect((await login(user.email, user.password)).status()).toBe(200);
+  // Success cleared the account's failures: two more misses do not lock it.
+  for (let i = 0; i < 2; i++) expect((await login(user.email, "wrong password")).status()).toBe(401);
+  expect((await login(user.email, user.password)).status()).toBe(200);
+});
+
+test("each lock-out lasts twice as long as the last", async ({ baseURL }) => {
+  const user = await createUser(baseURL!);
+  const lockOut = async () => {
+    for (let i = 0; i < 3; i++) await login(user.email, "wrong password");
+    return Number((await login(user.email, "wrong password")).headers()["retry-after"]);
+  };
+  const first = await lockOut();
+  server.advance(first + 1);
+  const second = await lockOut();
+  expect(first).toBeGreaterThan(WINDOW - 5);
+  expect(second).toBeGreaterThan(2 * WINDOW - 5);
+  server.advance(second + 1);
+});
+
+test("an unknown email is locked out exactly like a known one", async () => {
+  const email = uniqueEmail("nobody");
+  for (let i = 0; i < 3; i++) expect((await login(email, "whatever password")).status()).toBe(401);
+  expect((await login(email, "whatever password")).status()).toBe(429);
+  server.advance(WINDOW * 4);
+});
+
+test("one IP trying many accounts is locked out; other IPs are not", async ({ baseURL }) => {
+  const ip = randomIp();
+  for (let i = 0; i < 6; i++) expect((await login(uniqueEmail("spray"), "Summer2026!", ip)).status()).toBe(401);
+  expect((await login(uniqueEmail("spray"), "Summer2026!", ip)).status()).toBe(429);
+  const user = await createUser(baseURL!);
+  expect((await login(user.email, user.password, ip)).status()).toBe(429);
+  expect((await login(user.email, user.password, randomIp())).status()).toBe(200);
+  server.advance(WINDOW * 4);
+});
+
+test("signups are limited per IP", async () => {
+  const ip = randomIp();
+  const signup = (from: string) =>
+    client.post("/api/auth/signup", { data: { email: uniqueEmail("many"), password: `pw-${randomUUID()}` }, headers: fromIp(from) });
+  for (let i = 0; i < 3; i++) expect((await signup(ip)).status()).toBe(201);
+  const limited = await signup(ip);
+  expect(limited.status()).toBe(429);
+  expect(limited.headers()["retry-after"]).toBeTruthy();
+  expect((await signup(randomIp())).status()).toBe(201);
+  server.advance(WINDOW * 4);
+});
+
+test("guessing the current password through password change is limited", async ({ playwright, baseURL }) => {
+  const user = await createUser(baseURL!);
+  const device = await playwright.request.newContext({ baseURL: server.url });
+  await device.post("/api/auth/login", { data: { email: user.email, password: user.password }, headers: fromIp() });
+  const change = (currentPassword: string) =>
+    device.post("/api/auth/password", { data: { currentPassword, newPassword: "a new and fine passphrase" }, headers: fromIp() });
+  for (let i = 0; i < 3; i++) expect((await change("a wrong guess")).status()).toBe(401);
+  expect((await change(user.password)).status()).toBe(429);
+  await device.dispose();
+});
