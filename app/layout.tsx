@@ -28,6 +28,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href="/dashboard">Dashboard</Link>
                 <Link href="/settings/sessions">Sessions</Link>
                 <Link href="/settings/password">Password</Link>
+                <Link href="/settings/activity">Activity</Link>
                 {user.role === "admin" ? <Link href="/admin">Admin</Link> : null}
                 <LogoutButton />
               </>

@@ -1,5 +1,7 @@
+import { recordAuthEvent } from "@/lib/audit";
 import { getDb } from "@/lib/db";
 import { getSessionStore } from "@/lib/session";
+import type { RequestMeta } from "@/lib/session";
 import { toPublicUser, type PublicRole, type PublicUser } from "@/lib/users";
 
 export type AdminUserRow = PublicUser & { createdAt: Date; activeSessions: number | null };
@@ -19,10 +21,19 @@ export async function listUsersForAdmin(): Promise<AdminUserRow[]> {
   }));
 }
 
-export async function revokeAllSessionsOf(userId: string): Promise<{ ok: true } | { ok: false; reason: "user-not-found" }> {
+export async function findUserForAdmin(userId: string): Promise<PublicUser | null> {
+  const user = await getDb().user.findUnique({ where: { id: userId } });
+  return user && toPublicUser(user);
+}
+
+export async function revokeAllSessionsOf(
+  userId: string,
+  actor: { id: string; meta?: RequestMeta },
+): Promise<{ ok: true } | { ok: false; reason: "user-not-found" }> {
   const exists = await getDb().user.findUnique({ where: { id: userId }, select: { id: true } });
   if (!exists) return { ok: false, reason: "user-not-found" };
   await getSessionStore().invalidateUserSessions(userId);
+  await recordAuthEvent("LOGOUT_ALL", { userId, meta: actor.meta, detail: { by: actor.id, scope: "admin" } });
   return { ok: true };
 }
 
@@ -34,7 +45,7 @@ export type RoleChangeResult = { ok: true; user: PublicUser } | { ok: false; rea
  * app without an admin: the admin rows are locked, so two admins demoting each other at once
  * cannot both succeed.
  */
-export async function changeRole(userId: string, role: PublicRole): Promise<RoleChangeResult> {
+export async function changeRole(userId: string, role: PublicRole, actor: { id: string; meta?: RequestMeta }): Promise<RoleChangeResult> {
   const dbRole = role === "admin" ? "ADMIN" : "USER";
   const result = await getDb().$transaction(async (tx) => {
     const admins = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "User" WHERE role = 'ADMIN' FOR UPDATE`;
@@ -44,6 +55,9 @@ export async function changeRole(userId: string, role: PublicRole): Promise<Role
     const updated = await tx.user.update({ where: { id: userId }, data: { role: dbRole } });
     return { ok: true as const, user: toPublicUser(updated) };
   });
-  if (result.ok) await getSessionStore().invalidateUserSessions(userId);
+  if (result.ok) {
+    await getSessionStore().invalidateUserSessions(userId);
+    await recordAuthEvent("ROLE_CHANGED", { userId, meta: actor.meta, detail: { role, by: actor.id } });
+  }
   return result;
 }

@@ -59,6 +59,7 @@ export const EnvSchema = z
     RATE_LIMIT_LOGIN_PER_IP: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(100000).default(50)),
     RATE_LIMIT_SIGNUP_PER_IP: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(100000).default(10)),
     RATE_LIMIT_PASSWORD_CHANGE: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1000).default(5)),
+    AUDIT_RETENTION_DAYS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(3650).default(90)),
     CRON_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, "must be at least 32 characters (openssl rand -base64 32).").optional()),
     CLOAKROOM_TEST_CLOCK_FILE: z.preprocess(unsetIfEmpty, z.string().optional()),
     // NIST SP 800-63B §3.1.1.2: at least 8 characters; a deployment may ask for more.
@@ -83,6 +84,7 @@ export const EnvSchema = z
     trustProxy: env.TRUST_PROXY ?? env.VERCEL === "1",
     passwordMinLength: env.PASSWORD_MIN_LENGTH,
     cronSecret: env.CRON_SECRET,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     rateLimitWindowSeconds: env.RATE_LIMIT_WINDOW,
     rateLimitLoginPerAccount: env.RATE_LIMIT_LOGIN_PER_ACCOUNT,
     rateLimitLoginPerIp: env.RATE_LIMIT_LOGIN_PER_IP,

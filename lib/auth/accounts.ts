@@ -1,3 +1,4 @@
+import { recordAuthEvent } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { LoginBody, PasswordChangeBody, SignupBody } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
@@ -21,7 +22,10 @@ export async function signup(
 ): Promise<SignedIn | RateLimited | { ok: false; reason: "email-taken" }> {
   const { bcryptCost } = getEnv();
   const limit = await signupLimits.attempt(meta.ip);
-  if (!limit.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+  if (!limit.allowed) {
+    await recordAuthEvent("RATE_LIMITED", { meta, detail: { scope: "signup" } });
+    return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+  }
   const created = await createUser({
     email: body.email,
     name: body.name,
@@ -29,6 +33,7 @@ export async function signup(
   });
   if (!created.ok) return created;
   const newSession = await getSessionStore().createSession(created.user, meta);
+  await recordAuthEvent("SIGNUP", { userId: created.user.id, meta, detail: { sessionId: newSession.session.id } });
   return { ok: true, user: created.user, newSession };
 }
 
@@ -45,11 +50,16 @@ export async function login(
   // Checked before any password work: a locked-out account costs an attacker nothing to probe,
   // and us no bcrypt. Unknown emails are counted exactly like known ones (no enumeration).
   const limit = await loginLimits.check(body.email, meta.ip);
-  if (!limit.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+  if (!limit.allowed) {
+    const known = await findUserWithHashByEmail(body.email);
+    await recordAuthEvent("RATE_LIMITED", { userId: known?.id, meta, detail: { scope: "login" } });
+    return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+  }
   const user = await findUserWithHashByEmail(body.email);
   const valid = await verifyPassword(body.password, user?.passwordHash ?? null, bcryptCost);
   if (!user || !valid) {
     await loginLimits.failed(body.email, meta.ip);
+    await recordAuthEvent("LOGIN_FAILURE", { userId: user?.id, meta });
     return { ok: false, reason: "invalid-credentials" };
   }
   await loginLimits.succeeded(body.email);
@@ -57,12 +67,14 @@ export async function login(
   if (previousCookie) await store.invalidateSession(previousCookie);
   const publicUser = toPublicUser(user);
   const newSession = await store.createSession(publicUser, meta);
+  await recordAuthEvent("LOGIN_SUCCESS", { userId: user.id, meta, detail: { sessionId: newSession.session.id } });
   return { ok: true, user: publicUser, newSession };
 }
 
 /** Ends the session for good, server-side; idempotent. */
-export async function logout(cookieValue: string | undefined): Promise<void> {
-  if (cookieValue) await getSessionStore().invalidateSession(cookieValue);
+export async function logout(cookieValue: string | undefined, meta: RequestMeta): Promise<void> {
+  const ended = cookieValue ? await getSessionStore().invalidateSession(cookieValue) : null;
+  if (ended) await recordAuthEvent("LOGOUT", { userId: ended.userId, meta, detail: { sessionId: ended.sessionId } });
 }
 
 /**
@@ -77,7 +89,10 @@ export async function changePassword(
   const { bcryptCost } = getEnv();
   // A stolen session must not become a way to guess the password behind it.
   const limit = await passwordChangeLimits.check(userId, meta.ip);
-  if (!limit.allowed) return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+  if (!limit.allowed) {
+    await recordAuthEvent("RATE_LIMITED", { userId, meta, detail: { scope: "password" } });
+    return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+  }
   const user = await findUserWithHashById(userId);
   if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash, bcryptCost))) {
     await passwordChangeLimits.failed(userId, meta.ip);
@@ -87,5 +102,7 @@ export async function changePassword(
   const store = getSessionStore();
   await store.invalidateUserSessions(user.id);
   const publicUser = toPublicUser(user);
-  return { ok: true, user: publicUser, newSession: await store.createSession(publicUser, meta) };
+  const newSession = await store.createSession(publicUser, meta);
+  await recordAuthEvent("PASSWORD_CHANGED", { userId: user.id, meta, detail: { sessionId: newSession.session.id } });
+  return { ok: true, user: publicUser, newSession };
 }

@@ -1,3 +1,4 @@
+import { recordAuthEvent } from "@/lib/audit";
 import { getSessionStore, type CurrentSession, type NewSession, type RequestMeta, type SessionInfo } from "@/lib/session";
 
 export type SessionList = {
@@ -19,14 +20,22 @@ export async function listSessions({ user, session }: CurrentSession): Promise<S
 export type RevokeResult = { ok: true; endedCurrent: boolean } | { ok: false; reason: "session-not-found" };
 
 /** Ends one of the caller's sessions. Another user's session id is "not found", never "forbidden". */
-export async function revokeSession(current: CurrentSession, cookieValue: string | undefined, sessionId: string): Promise<RevokeResult> {
+export async function revokeSession(
+  current: CurrentSession,
+  cookieValue: string | undefined,
+  sessionId: string,
+  meta: RequestMeta,
+): Promise<RevokeResult> {
   const store = getSessionStore();
   if (sessionId === current.session.id) {
     if (cookieValue) await store.invalidateSession(cookieValue);
+    await recordAuthEvent("LOGOUT", { userId: current.user.id, meta, detail: { sessionId } });
     return { ok: true, endedCurrent: true };
   }
   const ended = (await store.invalidateUserSession?.(current.user.id, sessionId)) ?? false;
-  return ended ? { ok: true, endedCurrent: false } : { ok: false, reason: "session-not-found" };
+  if (!ended) return { ok: false, reason: "session-not-found" };
+  await recordAuthEvent("SESSION_REVOKED", { userId: current.user.id, meta, detail: { sessionId } });
+  return { ok: true, endedCurrent: false };
 }
 
 /**
@@ -39,6 +48,7 @@ export async function logoutEverywhere(
 ): Promise<{ newSession?: NewSession }> {
   const store = getSessionStore();
   await store.invalidateUserSessions(current.user.id);
+  await recordAuthEvent("LOGOUT_ALL", { userId: current.user.id, meta: options.meta, detail: { scope: options.keepCurrent ? "others" : "all" } });
   if (!options.keepCurrent) return {};
   return { newSession: await store.createSession(current.user, options.meta) };
 }

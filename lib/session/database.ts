@@ -111,8 +111,11 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
     },
 
     async invalidateSession(cookieValue) {
-      if (!looksLikeToken(cookieValue)) return;
-      await db().session.deleteMany({ where: { tokenHash: hashToken(cookieValue) } });
+      if (!looksLikeToken(cookieValue)) return null;
+      const row = await db().session.findUnique({ where: { tokenHash: hashToken(cookieValue) }, select: { id: true, userId: true } });
+      if (!row) return null;
+      await db().session.deleteMany({ where: { id: row.id } });
+      return { userId: row.userId, sessionId: row.id };
     },
 
     async invalidateUserSessions(userId) {

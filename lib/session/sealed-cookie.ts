@@ -140,7 +140,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
 
     async invalidateSession(cookieValue) {
       const payload = await open(cookieValue);
-      if (!payload) return;
+      if (!payload) return null;
       // Kept until the cookie would have expired anyway; expired entries go on the way.
       await db().revokedSession.deleteMany({ where: { expiresAt: { lte: new Date(now()) } } });
       try {
@@ -152,6 +152,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
         // The user is gone (foreign key): so is every session of theirs.
         if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2003")) throw error;
       }
+      return { userId: payload.uid, sessionId: payload.sid };
     },
 
     async invalidateUserSessions(userId) {

@@ -44,7 +44,8 @@ export interface SessionStore {
   validateSession(cookieValue: string, options?: { checkRevocation?: boolean }): Promise<ValidatedSession | null>;
   /** Runs in the data-access function, after the proxy vouched for the claims: loads the user. */
   loadCurrent(claims: { userId: string; sessionId: string }, cookieValue: string | undefined): Promise<CurrentSession | null>;
-  invalidateSession(cookieValue: string): Promise<void>;
+  /** Ends the session the cookie names; says whose it was (for the audit log), null if none. */
+  invalidateSession(cookieValue: string): Promise<{ userId: string; sessionId: string } | null>;
   invalidateUserSessions(userId: string): Promise<void>;
   /** Only where the store knows every session of a user (database). */
   listUserSessions?(userId: string): Promise<SessionInfo[]>;

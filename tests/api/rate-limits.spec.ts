@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
-import { createUser, expect, test, uniqueEmail } from "../fixtures";
+import { createUser, expect, query, test, uniqueEmail } from "../fixtures";
 import { startClockedServer, type ClockedServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
@@ -43,6 +43,8 @@ test("brute force on one account is locked out whatever IP it claims, and recove
   expect(Number(locked.headers()["retry-after"])).toBeGreaterThan(0);
   expect(Number(locked.headers()["retry-after"])).toBeLessThanOrEqual(WINDOW);
   expect(await locked.json()).toEqual({ error: "Too many attempts. Please wait a while and try again." });
+  const events = await query<{ type: string }>('SELECT type FROM "AuthEvent" WHERE "userId" = $1 ORDER BY "createdAt"', [user.id]);
+  expect(events.map((e) => e.type)).toEqual(["SIGNUP", "LOGIN_FAILURE", "LOGIN_FAILURE", "LOGIN_FAILURE", "RATE_LIMITED"]);
 
   const form = await client.post("/api/auth/login", {
     headers: { ...fromIp(), "content-type": "application/x-www-form-urlencoded" },

@@ -6,6 +6,7 @@ import { useTestDatabase } from "@/tests/support/vitest-database";
 // Row counts below assume the database strategy; each store's own tests cover how it ends sessions.
 process.env.SESSION_STRATEGY = "database";
 const db = useTestDatabase("unit_admin", { asAppDatabase: true });
+const actor = { id: "test-admin" };
 
 async function user(role: "USER" | "ADMIN") {
   return db().user.create({ data: { email: `a${Math.random()}@test.dev`, passwordHash: "x", role } });
@@ -18,7 +19,7 @@ beforeEach(async () => {
 describe("changeRole", () => {
   it("never demotes the last admin", async () => {
     const admin = await user("ADMIN");
-    expect(await changeRole(admin.id, "user")).toEqual({ ok: false, reason: "last-admin" });
+    expect(await changeRole(admin.id, "user", actor)).toEqual({ ok: false, reason: "last-admin" });
     expect((await db().user.findUniqueOrThrow({ where: { id: admin.id } })).role).toBe("ADMIN");
   });
 
@@ -28,7 +29,7 @@ describe("changeRole", () => {
     await db().session.create({
       data: { id: "s1", tokenHash: "h1", userId: a.id, expiresAt: new Date(Date.now() + 60_000), absoluteExpiresAt: new Date(Date.now() + 60_000) },
     });
-    const result = await changeRole(a.id, "user");
+    const result = await changeRole(a.id, "user", actor);
     expect(result).toMatchObject({ ok: true, user: { id: a.id, role: "user" } });
     expect(await db().session.count({ where: { userId: a.id } })).toBe(0);
   });
@@ -36,7 +37,7 @@ describe("changeRole", () => {
   it("two admins demoting each other at once leave one admin", async () => {
     const a = await user("ADMIN");
     const b = await user("ADMIN");
-    const results = await Promise.all([changeRole(a.id, "user"), changeRole(b.id, "user")]);
+    const results = await Promise.all([changeRole(a.id, "user", actor), changeRole(b.id, "user", actor)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: "last-admin" }]);
     expect(await getDb().user.count({ where: { role: "ADMIN" } })).toBe(1);
@@ -44,8 +45,8 @@ describe("changeRole", () => {
 
   it("promotes, and reports unknown users", async () => {
     const u = await user("USER");
-    expect(await changeRole(u.id, "admin")).toMatchObject({ ok: true, user: { role: "admin" } });
-    expect(await changeRole("nobody", "admin")).toEqual({ ok: false, reason: "user-not-found" });
-    expect(await revokeAllSessionsOf("nobody")).toEqual({ ok: false, reason: "user-not-found" });
+    expect(await changeRole(u.id, "admin", actor)).toMatchObject({ ok: true, user: { role: "admin" } });
+    expect(await changeRole("nobody", "admin", actor)).toEqual({ ok: false, reason: "user-not-found" });
+    expect(await revokeAllSessionsOf("nobody", actor)).toEqual({ ok: false, reason: "user-not-found" });
   });
 });

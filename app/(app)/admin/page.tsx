@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { RelativeTime } from "@/app/_components/relative-time";
 import { listUsersForAdmin } from "@/lib/admin";
 import { requireRole } from "@/lib/auth/current-user";
@@ -40,7 +41,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
           {users.map((user) => (
             <tr key={user.id}>
               <th scope="row">
-                {user.email}
+                <Link href={`/admin/users/${user.id}`}>{user.email}</Link>
                 {user.name ? <span className="aside"> · {user.name}</span> : null}
                 {user.id === me.id ? <span className="badge">You</span> : null}
               </th>

@@ -3,6 +3,7 @@ import { logout } from "@/lib/auth/accounts";
 import { EmptyBodySchema } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/origin";
 import { respond } from "@/lib/http/respond";
 import { expiredSessionCookie, sessionCookieName } from "@/lib/session";
 
@@ -13,7 +14,7 @@ export async function POST(request: NextRequest) {
   if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
 
   // Awaited: the session row is gone before the browser hears "signed out".
-  await logout(request.cookies.get(sessionCookieName(env.isProduction))?.value);
+  await logout(request.cookies.get(sessionCookieName(env.isProduction))?.value, requestMeta(request.headers, env.trustProxy));
   return respond(
     body.kind,
     { ok: true, status: 200, body: { ok: true }, redirectTo: "/", cookies: [expiredSessionCookie(env.isProduction)] },

@@ -4,6 +4,7 @@ import { EmptyBodySchema, PublicIdSchema } from "@/lib/auth/schemas";
 import { revokeSession } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/origin";
 import { respond } from "@/lib/http/respond";
 import { expiredSessionCookie } from "@/lib/session";
 
@@ -17,7 +18,8 @@ async function revoke(request: NextRequest, ctx: Context) {
   if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
 
   const id = PublicIdSchema.safeParse((await ctx.params).id);
-  const result = id.success ? await revokeSession(auth.current, auth.cookieValue, id.data) : null;
+  const meta = requestMeta(request.headers, getEnv().trustProxy);
+  const result = id.success ? await revokeSession(auth.current, auth.cookieValue, id.data, meta) : null;
   if (!result?.ok) return respond(body.kind, { ok: false, status: 404, error: "session-not-found" }, form);
 
   return respond(

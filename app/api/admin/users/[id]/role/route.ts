@@ -2,7 +2,9 @@ import type { NextRequest } from "next/server";
 import { changeRole } from "@/lib/admin";
 import { authenticate } from "@/lib/auth/current-user";
 import { PublicIdSchema, RoleChangeBodySchema } from "@/lib/auth/schemas";
+import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
+import { requestMeta } from "@/lib/http/origin";
 import { respond } from "@/lib/http/respond";
 
 export async function POST(request: NextRequest, ctx: { params: Promise<{ id: string }> }) {
@@ -13,7 +15,8 @@ export async function POST(request: NextRequest, ctx: { params: Promise<{ id: st
   if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
 
   const id = PublicIdSchema.safeParse((await ctx.params).id);
-  const result = id.success ? await changeRole(id.data, body.data.role) : ({ ok: false, reason: "user-not-found" } as const);
+  const actor = { id: auth.current.user.id, meta: requestMeta(request.headers, getEnv().trustProxy) };
+  const result = id.success ? await changeRole(id.data, body.data.role, actor) : ({ ok: false, reason: "user-not-found" } as const);
   if (!result.ok) {
     return respond(body.kind, { ok: false, status: result.reason === "last-admin" ? 409 : 404, error: result.reason }, form);
   }

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { deleteExpiredRows } from "@/lib/maintenance";
+import { useTestDatabase } from "@/tests/support/vitest-database";
+
+const db = useTestDatabase("unit_maintenance", { asAppDatabase: true });
+const DAY = 24 * 60 * 60 * 1000;
+
+describe("deleteExpiredRows", () => {
+  it("deletes only what has expired, in every table", async () => {
+    const user = await db().user.create({ data: { email: `m${Math.random()}@test.dev`, passwordHash: "x" } });
+    const t = Date.now();
+    const at = (ms: number) => new Date(t + ms);
+    await db().session.createMany({
+      data: [
+        { id: "idle", tokenHash: "h1", userId: user.id, expiresAt: at(-1000), absoluteExpiresAt: at(DAY) },
+        { id: "capped", tokenHash: "h2", userId: user.id, expiresAt: at(DAY), absoluteExpiresAt: at(-1000) },
+        { id: "live", tokenHash: "h3", userId: user.id, expiresAt: at(DAY), absoluteExpiresAt: at(DAY) },
+      ],
+    });
+    await db().revokedSession.createMany({
+      data: [
+        { id: "r-old", userId: user.id, expiresAt: at(-1000) },
+        { id: "r-live", userId: user.id, expiresAt: at(DAY) },
+      ],
+    });
+    await db().rateLimit.createMany({
+      data: [
+        { key: "old", count: 1, windowStart: at(-2 * DAY), expiresAt: at(-1000) },
+        { key: "live", count: 1, windowStart: at(0), expiresAt: at(DAY) },
+      ],
+    });
+    await db().authEvent.createMany({
+      data: [
+        { type: "LOGIN_SUCCESS", userId: user.id, createdAt: at(-91 * DAY) },
+        { type: "LOGIN_SUCCESS", userId: user.id, createdAt: at(-89 * DAY) },
+      ],
+    });
+
+    expect(await deleteExpiredRows()).toEqual({ sessions: 2, revokedSessions: 1, rateLimits: 1, authEvents: 1 });
+    expect((await db().session.findMany()).map((s) => s.id)).toEqual(["live"]);
+    expect((await db().revokedSession.findMany()).map((r) => r.id)).toEqual(["r-live"]);
+    expect((await db().rateLimit.findMany()).map((r) => r.key)).toEqual(["live"]);
+    expect(await db().authEvent.count()).toBe(1);
+  });
+});
