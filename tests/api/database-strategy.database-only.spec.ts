@@ -54,6 +54,11 @@ test.describe("database sessions", () => {
 
     expect((await request.delete(`/api/auth/sessions/${phoneSession}`)).status()).toBe(200);
     expect((await phone.get("/api/auth/session")).status()).toBe(401);
+    const revoked = await query<{ detail: { sessionId: string } }>(
+      `SELECT detail FROM "AuthEvent" WHERE "userId" = $1 AND type = 'SESSION_REVOKED'`,
+      [user.id],
+    );
+    expect(revoked.map((e) => e.detail.sessionId)).toEqual([phoneSession]);
     expect((await request.get("/api/auth/session")).status()).toBe(200);
     expect((await request.delete(`/api/auth/sessions/${phoneSession}`)).status()).toBe(404);
     await phone.dispose();

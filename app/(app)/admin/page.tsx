@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { FormNotices } from "@/app/_components/form-notices";
 import Link from "next/link";
 import { RelativeTime } from "@/app/_components/relative-time";
 import { listUsersForAdmin } from "@/lib/admin";
@@ -16,16 +17,7 @@ export default async function AdminPage({ searchParams }: { searchParams: Promis
   return (
     <section className="card wide">
       <h1>Admin</h1>
-      {notice ? (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      ) : null}
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormNotices notice={notice} error={error} />
       <table className="users">
         <caption className="visually-hidden">Users</caption>
         <thead>

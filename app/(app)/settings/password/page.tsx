@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { FormNotices } from "@/app/_components/form-notices";
 import { AuthForm } from "@/app/_components/auth-form";
 import { requireUser } from "@/lib/auth/current-user";
 import { readFormState, type SearchParams } from "@/lib/auth/form-state";
@@ -15,11 +16,7 @@ export default async function PasswordPage({ searchParams }: { searchParams: Pro
   return (
     <section className="card narrow">
       <h1>Change password</h1>
-      {state.notice ? (
-        <p role="status" className="notice">
-          {state.notice}
-        </p>
-      ) : null}
+      <FormNotices notice={state.notice} />
       <p className="aside">Changing your password signs out every other device, and renews this one&apos;s session.</p>
       <AuthForm
         action="/api/auth/password"

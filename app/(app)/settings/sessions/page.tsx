@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { FormNotices } from "@/app/_components/form-notices";
 import { RelativeTime } from "@/app/_components/relative-time";
 import { requireUser } from "@/lib/auth/current-user";
 import { readFormState, type SearchParams } from "@/lib/auth/form-state";
@@ -16,16 +17,7 @@ export default async function SessionsPage({ searchParams }: { searchParams: Pro
   return (
     <section className="card">
       <h1>Sessions</h1>
-      {notice ? (
-        <p role="status" className="notice">
-          {notice}
-        </p>
-      ) : null}
-      {error ? (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      ) : null}
+      <FormNotices notice={notice} error={error} />
       {listsAllSessions ? (
         <p className="aside">Every device signed in to your account. Sign out any you don&apos;t recognise.</p>
       ) : (
