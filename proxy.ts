@@ -47,12 +47,12 @@ function forbidden(access: string): NextResponse {
 
 export async function proxy(request: NextRequest) {
   const { isProduction } = getEnv();
-  const nonce = generateNonce();
-  const response = await gate(request, nonce);
-  return applySecurityHeaders(response, nonce, isProduction);
+  const csp = contentSecurityPolicy(generateNonce(), isProduction);
+  const response = await gate(request, csp);
+  return applySecurityHeaders(response, csp, isProduction);
 }
 
-async function gate(request: NextRequest, nonce: string): Promise<NextResponse> {
+async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
   const env = getEnv();
   if (isCrossSiteWrite(request, env.appOrigin ?? requestOrigin(request, env.trustProxy))) {
     return NextResponse.json({ error: "Cross-origin request refused" }, { status: 403 });
@@ -63,7 +63,7 @@ async function gate(request: NextRequest, nonce: string): Promise<NextResponse> 
   const headers = new Headers(request.headers);
   for (const name of STRIPPED_HEADERS) headers.delete(name);
   // Next reads the nonce for its own script tags from the request's CSP header.
-  headers.set("content-security-policy", contentSecurityPolicy(nonce, env.isProduction));
+  headers.set("content-security-policy", csp);
 
   const cookieName = sessionCookieName(env.isProduction);
   // Sending a user away from /login needs certainty: a revoked sealed cookie is still well-formed,

@@ -37,8 +37,13 @@ export function staticSecurityHeaders(isProduction: boolean): Record<string, str
   };
 }
 
-export function applySecurityHeaders<R extends { headers: Headers }>(response: R, nonce: string, isProduction: boolean): R {
-  response.headers.set("Content-Security-Policy", contentSecurityPolicy(nonce, isProduction));
-  for (const [name, value] of Object.entries(staticSecurityHeaders(isProduction))) response.headers.set(name, value);
+const staticHeaders = { production: staticSecurityHeaders(true), development: staticSecurityHeaders(false) };
+
+/** `csp` is the request's policy, already built once for the forwarded request (proxy.ts). */
+export function applySecurityHeaders<R extends { headers: Headers }>(response: R, csp: string, isProduction: boolean): R {
+  response.headers.set("Content-Security-Policy", csp);
+  for (const [name, value] of Object.entries(staticHeaders[isProduction ? "production" : "development"])) {
+    response.headers.set(name, value);
+  }
   return response;
 }

@@ -29,9 +29,16 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
-const fromIp = (ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`) => ({ "x-forwarded-for": ip });
-const randomIp = () => `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
-const login = (email: string, password: string, ip = randomIp()) =>
+// Every call a new address from the documentation ranges (RFC 5737): no two tests, and no two
+// attempts meant to come from different clients, can ever share a per-IP counter by chance.
+let ipCounter = 0;
+const freshIp = () => {
+  ipCounter += 1;
+  const [range, host] = [["192.0.2", "198.51.100", "203.0.113"][Math.floor(ipCounter / 250) % 3], (ipCounter % 250) + 1];
+  return `${range}.${host}`;
+};
+const fromIp = (ip = freshIp()) => ({ "x-forwarded-for": ip });
+const login = (email: string, password: string, ip = freshIp()) =>
   client.post("/api/auth/login", { data: { email, password }, headers: fromIp(ip) });
 
 test("brute force on one account is locked out whatever IP it claims, and recovers after the window", async ({ baseURL }) => {
@@ -84,24 +91,24 @@ test("an unknown email is locked out exactly like a known one", async () => {
 });
 
 test("one IP trying many accounts is locked out; other IPs are not", async ({ baseURL }) => {
-  const ip = randomIp();
+  const ip = freshIp();
   for (let i = 0; i < 6; i++) expect((await login(uniqueEmail("spray"), "Summer2026!", ip)).status()).toBe(401);
   expect((await login(uniqueEmail("spray"), "Summer2026!", ip)).status()).toBe(429);
   const user = await createUser(baseURL!);
   expect((await login(user.email, user.password, ip)).status()).toBe(429);
-  expect((await login(user.email, user.password, randomIp())).status()).toBe(200);
+  expect((await login(user.email, user.password, freshIp())).status()).toBe(200);
   server.advance(WINDOW * 4);
 });
 
 test("signups are limited per IP", async () => {
-  const ip = randomIp();
+  const ip = freshIp();
   const signup = (from: string) =>
     client.post("/api/auth/signup", { data: { email: uniqueEmail("many"), password: `pw-${randomUUID()}` }, headers: fromIp(from) });
   for (let i = 0; i < 3; i++) expect((await signup(ip)).status()).toBe(201);
   const limited = await signup(ip);
   expect(limited.status()).toBe(429);
   expect(limited.headers()["retry-after"]).toBeTruthy();
-  expect((await signup(randomIp())).status()).toBe(201);
+  expect((await signup(freshIp())).status()).toBe(201);
   server.advance(WINDOW * 4);
 });
 
