@@ -4,7 +4,14 @@ import { getEnv } from "@/lib/env";
 import { isCrossSiteWrite, requestOrigin } from "@/lib/http/origin";
 import { applySecurityHeaders, contentSecurityPolicy, generateNonce } from "@/lib/http/security-headers";
 import { HOME_PATH, LOGIN_PATH, classify, requiredRole } from "@/lib/routes";
-import { expiredSessionCookie, getSessionStore, sessionCookie, sessionCookieName, type ValidatedSession } from "@/lib/session";
+import {
+  expiredSessionCookie,
+  getSessionStore,
+  sessionCookie,
+  sessionCookieName,
+  setSessionCookie,
+  type ValidatedSession,
+} from "@/lib/session";
 
 // Inbound copies are dropped before anything else: only this file may set them (SPEC §3.1).
 // x-middleware-subrequest is Next's own loop guard, once abused to skip middleware entirely.
@@ -84,8 +91,7 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
     }
     // Drop a dead cookie, but only on reads: on a POST the handler may be setting a new one.
     if (lookup.state === "invalid" && request.method === "GET") {
-      const { name, value, ...options } = expiredSessionCookie(env.isProduction);
-      response.cookies.set(name, value, options);
+      setSessionCookie(response, expiredSessionCookie(env.isProduction));
     }
     return response;
   }
@@ -110,8 +116,7 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
   // handler may be replacing or clearing the cookie itself.
   const { refreshed } = lookup.session;
   if (refreshed && request.method === "GET") {
-    const { name, value, ...options } = sessionCookie(env.isProduction, refreshed.cookieValue, refreshed.maxAgeSeconds);
-    response.cookies.set(name, value, options);
+    setSessionCookie(response, sessionCookie(env.isProduction, refreshed.cookieValue, refreshed.maxAgeSeconds));
   }
   return response;
 }

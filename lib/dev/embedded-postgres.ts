@@ -9,7 +9,7 @@ import path from "node:path";
 
 export type EmbeddedPostgres = { url: string; stop: () => Promise<void> };
 
-export const EMBEDDED_DATA_DIR = ".data/pglite";
+const EMBEDDED_DATA_DIR = ".data/pglite";
 const RUNNING_FILE = ".data/embedded.json";
 
 type QueueItem = {

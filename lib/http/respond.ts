@@ -3,7 +3,7 @@ import { describe } from "@/lib/auth/messages";
 import { getEnv } from "@/lib/env";
 import type { BodyKind } from "@/lib/http/body";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { sessionCookie, type SessionCookie } from "@/lib/session/cookie-options";
+import { sessionCookie, setSessionCookie, type SessionCookie } from "@/lib/session/cookie-options";
 import type { NewSession } from "@/lib/session/types";
 import type { PublicUser } from "@/lib/users";
 
@@ -25,7 +25,7 @@ export type FormTarget = { path: string; next?: string };
 const JSON_ONLY_STATUSES = new Set([413, 415]);
 
 function withCookies(response: NextResponse, cookies: SessionCookie[] = []): NextResponse {
-  for (const { name, value, ...options } of cookies) response.cookies.set(name, value, options);
+  for (const cookie of cookies) setSessionCookie(response, cookie);
   return response;
 }
 

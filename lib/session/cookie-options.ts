@@ -30,3 +30,9 @@ export function sessionCookie(isProduction: boolean, value: string, maxAgeSecond
 export function expiredSessionCookie(isProduction: boolean): SessionCookie {
   return sessionCookie(isProduction, "", 0);
 }
+
+/** Puts the cookie on a response (NextResponse, or anything with the same cookie jar). */
+export function setSessionCookie(response: { cookies: { set: (name: string, value: string, options: object) => unknown } }, cookie: SessionCookie) {
+  const { name, value, ...options } = cookie;
+  response.cookies.set(name, value, options);
+}

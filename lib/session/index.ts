@@ -6,7 +6,7 @@ import { createSealedCookieStore } from "@/lib/session/sealed-cookie";
 import type { SessionStore } from "@/lib/session/types";
 
 export type * from "@/lib/session/types";
-export { sessionCookie, sessionCookieName, expiredSessionCookie } from "@/lib/session/cookie-options";
+export { sessionCookie, sessionCookieName, expiredSessionCookie, setSessionCookie } from "@/lib/session/cookie-options";
 
 let store: SessionStore | undefined;
 
