@@ -1,0 +1,92 @@
+import type { LoadResult } from "./load";
+import type { MicroResult } from "./micro";
+
+export type Target = { name: string; path: string; authenticated: boolean; /** The public path it is compared with. */ baseline?: string };
+
+type Run = { strategy: string; target: Target; round: number; result: LoadResult };
+
+export type HttpRow = {
+  strategy: string;
+  target: string;
+  path: string;
+  rounds: number[];
+  requestsPerSecond: number;
+  /** (max − min) / mean of the rounds' requests/s. */
+  spread: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  baseline: string | null;
+  /** Mean requests/s over the baseline's mean, and the lowest and highest of the per-round ratios. */
+  ratio: { mean: number; min: number; max: number } | null;
+};
+
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+export function summarise(runs: Run[], targets: Target[]): HttpRow[] {
+  const strategies = [...new Set(runs.map((run) => run.strategy))];
+  const rows: HttpRow[] = [];
+  for (const strategy of strategies) {
+    const of = (targetPath: string) => runs.filter((run) => run.strategy === strategy && run.target.path === targetPath).sort((a, b) => a.round - b.round);
+    for (const target of targets) {
+      const own = of(target.path);
+      const rps = own.map((run) => run.result.requestsPerSecond);
+      const base = target.baseline ? of(target.baseline).map((run) => run.result.requestsPerSecond) : null;
+      const perRound = base ? rps.map((value, i) => value / base[i]!) : null;
+      rows.push({
+        strategy,
+        target: target.name,
+        path: target.path,
+        rounds: rps,
+        requestsPerSecond: mean(rps),
+        spread: (Math.max(...rps) - Math.min(...rps)) / mean(rps),
+        p50Ms: mean(own.map((run) => run.result.p50Ms)),
+        p99Ms: mean(own.map((run) => run.result.p99Ms)),
+        errors: own.reduce((sum, run) => sum + run.result.errors, 0),
+        baseline: target.baseline ?? null,
+        ratio: base && perRound ? { mean: mean(rps) / mean(base), min: Math.min(...perRound), max: Math.max(...perRound) } : null,
+      });
+    }
+  }
+  return rows;
+}
+
+/** A Markdown table: the first `textColumns` columns left-aligned, numbers right-aligned. */
+function table(header: string[], rows: string[][], textColumns: number) {
+  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => (i < textColumns ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(" | ")} |`;
+  console.log(line(header));
+  console.log(`| ${widths.map((width, i) => (i < textColumns ? "-".repeat(width) : `${"-".repeat(width - 1)}:`)).join(" | ")} |`);
+  for (const row of rows) console.log(line(row));
+}
+
+export function printHttpTable(rows: HttpRow[], context: { databaseKind: string; connections: number; duration: number; rounds: number }) {
+  console.log(
+    `\nHTTP, ${context.databaseKind} database: ${context.connections} connections, ${context.duration} s per run, ${context.rounds} interleaved rounds (means; spread = (max − min) / mean)\n`,
+  );
+  table(
+    ["strategy", "target", "req/s", "rounds", "spread", "p50 ms", "p99 ms", "errors", "ratio vs public", "ratio range"],
+    rows.map((row) => [
+      row.strategy,
+      row.target,
+      row.requestsPerSecond.toFixed(0),
+      row.rounds.map((value) => value.toFixed(0)).join(" / "),
+      `${(row.spread * 100).toFixed(1)}%`,
+      row.p50Ms.toFixed(1),
+      row.p99Ms.toFixed(1),
+      String(row.errors),
+      row.ratio ? `${row.ratio.mean.toFixed(2)} of ${row.baseline}` : "(baseline)",
+      row.ratio ? `${row.ratio.min.toFixed(2)}–${row.ratio.max.toFixed(2)}` : "",
+    ]),
+    2,
+  );
+}
+
+export function printMicroTable(results: MicroResult[]) {
+  console.log("");
+  table(
+    ["operation", "ops/s", "µs/op", "iterations"],
+    results.map((result) => [result.name, result.opsPerSecond.toFixed(0), result.microsecondsPerOp.toFixed(2), String(result.iterations)]),
+    1,
+  );
+}

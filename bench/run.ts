@@ -1,0 +1,196 @@
+import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { createPrismaClient } from "@/lib/db";
+import { createTestDatabase } from "@/tests/support/database";
+import { startNextServer, type RunningServer } from "@/tests/support/server";
+import { runLoad, type LoadResult } from "./load";
+import { runMicroBenchmarks, type MicroResult } from "./micro";
+import { printHttpTable, printMicroTable, summarise, type Target } from "./report";
+
+// `npm run bench`: what authentication costs per request, as a ratio of the same server's public
+// routes in the same run (bench/README.md). Loopback only; every process started here is stopped here.
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const COOKIE = "__Host-session";
+
+const Options = z.object({
+  duration: z.coerce.number().int().min(1).max(120),
+  connections: z.coerce.number().int().min(1).max(1024),
+  rounds: z.coerce.number().int().min(1).max(10),
+  strategies: z.string().transform((value) => value.split(",")).pipe(z.array(z.enum(["database", "cookie"])).min(1)),
+  build: z.boolean(),
+  micro: z.boolean(),
+  bcryptCost: z.coerce.number().int().min(10).max(15),
+});
+
+function readOptions() {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: "string", default: "5" },
+      connections: { type: "string", default: "32" },
+      rounds: { type: "string", default: "2" },
+      strategies: { type: "string", default: "database,cookie" },
+      "no-build": { type: "boolean", default: false },
+      "no-micro": { type: "boolean", default: false },
+    },
+  });
+  const parsed = Options.safeParse({
+    ...values,
+    build: !values["no-build"],
+    micro: !values["no-micro"],
+    bcryptCost: process.env.BCRYPT_COST || "12",
+  });
+  if (!parsed.success) {
+    console.error(`bench: ${z.prettifyError(parsed.error)}`);
+    process.exit(2);
+  }
+  return parsed.data;
+}
+
+function step(message: string) {
+  console.log(`\n▸ ${message}`);
+}
+
+function build(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(ROOT, "node_modules/.bin/next"), ["build"], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed (${code}):\n${output}`))));
+  });
+}
+
+type Strategy = "database" | "cookie";
+type App = { strategy: Strategy; server: RunningServer; cookie: string; userId: string; email: string };
+
+async function signUp(server: RunningServer, strategy: Strategy): Promise<Omit<App, "strategy" | "server">> {
+  const email = `bench-${strategy}-${randomBytes(4).toString("hex")}@cloakroom.test`;
+  const response = await fetch(`${server.url}/api/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: randomBytes(12).toString("base64url"), name: "Bench" }),
+  });
+  const body = (await response.json()) as { user?: { id: string } };
+  const cookie = response.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`))?.split(";")[0];
+  if (response.status !== 201 || !cookie || !body.user) throw new Error(`signup failed: ${response.status} ${JSON.stringify(body)}`);
+  return { cookie, userId: body.user.id, email };
+}
+
+/** Every authenticated target must prove it authenticates before it is timed. */
+async function preCheck(app: App, target: Target) {
+  const url = `${app.server.url}${target.path}`;
+  const withCookie = await fetch(url, { headers: { cookie: app.cookie }, redirect: "manual" });
+  const text = await withCookie.text();
+  if (withCookie.status !== 200) throw new Error(`${target.path} with the cookie answered ${withCookie.status}`);
+  if (!target.authenticated) return;
+  if (!text.includes(app.email)) throw new Error(`${target.path} did not show the signed-in user`);
+  const without = await fetch(url, { redirect: "manual" });
+  await without.arrayBuffer();
+  const refused = without.status === 401 || (without.status === 307 && without.headers.get("location")?.startsWith("/login"));
+  if (!refused) throw new Error(`${target.path} without the cookie answered ${without.status}: it does not authenticate`);
+}
+
+const TARGETS: Target[] = [
+  { name: "public API route", path: "/api/health", authenticated: false },
+  { name: "GET /api/auth/session", path: "/api/auth/session", authenticated: true, baseline: "/api/health" },
+  { name: "public page /", path: "/", authenticated: false },
+  { name: "protected page /dashboard", path: "/dashboard", authenticated: true, baseline: "/" },
+];
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  const options = readOptions();
+  const startedAt = new Date();
+  const databaseKind = process.env.DATABASE_URL ? "postgresql" : "embedded";
+  const apps: App[] = [];
+  let drop: (() => Promise<void>) | undefined;
+
+  try {
+    if (options.build) {
+      step("next build");
+      await build();
+    }
+    step(`fresh ${databaseKind} database`);
+    const database = await createTestDatabase("bench");
+    drop = database.drop;
+    const secret = randomBytes(32).toString("base64url");
+
+    let micro: MicroResult[] = [];
+    for (const strategy of options.strategies) {
+      step(`next start, SESSION_STRATEGY=${strategy}`);
+      const server = await startNextServer({
+        DATABASE_URL: database.url,
+        SESSION_SECRET: secret,
+        SESSION_STRATEGY: strategy,
+        BCRYPT_COST: String(options.bcryptCost),
+      });
+      apps.push({ strategy, server, ...(await signUp(server, strategy)) });
+    }
+
+    step("checking that every authenticated target authenticates");
+    for (const app of apps) for (const target of TARGETS) await preCheck(app, target);
+
+    if (options.micro) {
+      step("micro-benchmarks (in this process)");
+      const db = createPrismaClient(database.url);
+      micro = await runMicroBenchmarks({ db, secret, bcryptCost: options.bcryptCost, userId: apps[0]!.userId, budgetMs: 1000 });
+      await db.$disconnect();
+      printMicroTable(micro);
+    }
+
+    const load = { connections: options.connections, durationSeconds: options.duration };
+    step(`warming up each server (${apps.length * TARGETS.length} × 1 s)`);
+    for (const app of apps) {
+      for (const target of TARGETS) await runLoad(`${app.server.url}${target.path}`, { ...load, durationSeconds: 1, headers: { cookie: app.cookie } });
+    }
+
+    // Rounds interleave every target of every strategy, so a slow minute of the machine lands on
+    // all of them instead of one.
+    const runs: Array<{ strategy: Strategy; target: Target; round: number; result: LoadResult }> = [];
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const app of apps) {
+        for (const target of TARGETS) {
+          step(`round ${round}: ${app.strategy} ${target.path} (${options.connections} connections, ${options.duration} s)`);
+          // Public targets go without the cookie: the ceiling is a request with no session work.
+          const headers = target.authenticated ? { cookie: app.cookie } : undefined;
+          const result = await runLoad(`${app.server.url}${target.path}`, { ...load, headers });
+          runs.push({ strategy: app.strategy, target, round, result });
+        }
+      }
+    }
+
+    const rows = summarise(runs, TARGETS);
+    printHttpTable(rows, { databaseKind, ...options });
+
+    const file = path.join(ROOT, "bench/results", `${startedAt.toISOString().replace(/[:.]/g, "-")}-${databaseKind}.json`);
+    mkdirSync(path.dirname(file), { recursive: true });
+    const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
+    writeFileSync(file, `${JSON.stringify({ startedAt, commit: gitCommit(), databaseKind, options, machine, http: rows, runs, micro }, null, 2)}\n`);
+    console.log(`\nResults: ${path.relative(ROOT, file)}  (${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s in all)`);
+  } finally {
+    for (const app of apps) await app.server.stop();
+    await drop?.();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
