@@ -3,7 +3,7 @@ import { AUTH_HEADERS, proofKey, signProof } from "@/lib/auth/proof";
 import { getEnv } from "@/lib/env";
 import { isCrossSiteWrite, requestOrigin } from "@/lib/http/origin";
 import { applySecurityHeaders, contentSecurityPolicy, generateNonce } from "@/lib/http/security-headers";
-import { HOME_PATH, LOGIN_PATH, classify, requiredRole } from "@/lib/routes";
+import { HOME_PATH, LOGIN_PATH, routeOf } from "@/lib/routes";
 import {
   expiredSessionCookie,
   getSessionStore,
@@ -66,7 +66,7 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
   }
 
   const { pathname, search } = request.nextUrl;
-  const access = classify(pathname);
+  const { access, role: needed } = routeOf(pathname);
   const headers = new Headers(request.headers);
   for (const name of STRIPPED_HEADERS) headers.delete(name);
   // Next reads the nonce for its own script tags from the request's CSP header.
@@ -107,7 +107,6 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
   // A signed-in user without the area's role gets a 403 from here: a plain page that shows with
   // or without JavaScript (Next renders forbidden() only client-side, and drops a rewrite's
   // status). requireRole() in the page is the second line, not the only one.
-  const needed = requiredRole(pathname);
   if (needed && role !== needed) return forbidden(access);
 
   // Set on the forwarded request only, never on the response the browser sees (SPEC §3.3).

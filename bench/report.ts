@@ -30,8 +30,10 @@ export function summarise(runs: Run[], targets: Target[]): HttpRow[] {
     const of = (targetPath: string) => runs.filter((run) => run.strategy === strategy && run.target.path === targetPath).sort((a, b) => a.round - b.round);
     for (const target of targets) {
       const own = of(target.path);
+      if (own.length === 0) continue;
       const rps = own.map((run) => run.result.requestsPerSecond);
-      const base = target.baseline ? of(target.baseline).map((run) => run.result.requestsPerSecond) : null;
+      const baseRuns = target.baseline ? of(target.baseline) : [];
+      const base = baseRuns.length > 0 ? baseRuns.map((run) => run.result.requestsPerSecond) : null;
       const perRound = base ? rps.map((value, i) => value / base[i]!) : null;
       rows.push({
         strategy,

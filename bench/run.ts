@@ -25,6 +25,8 @@ const Options = z.object({
   strategies: z.string().transform((value) => value.split(",")).pipe(z.array(z.enum(["database", "cookie"])).min(1)),
   build: z.boolean(),
   micro: z.boolean(),
+  profile: z.boolean(),
+  targets: z.string().optional().transform((value) => value?.split(",")),
   bcryptCost: z.coerce.number().int().min(10).max(15),
 });
 
@@ -37,6 +39,8 @@ function readOptions() {
       strategies: { type: "string", default: "database,cookie" },
       "no-build": { type: "boolean", default: false },
       "no-micro": { type: "boolean", default: false },
+      profile: { type: "boolean", default: false },
+      targets: { type: "string" },
     },
   });
   const parsed = Options.safeParse({
@@ -100,7 +104,7 @@ async function preCheck(app: App, target: Target) {
   if (!refused) throw new Error(`${target.path} without the cookie answered ${without.status}: it does not authenticate`);
 }
 
-const TARGETS: Target[] = [
+const ALL_TARGETS: Target[] = [
   { name: "public API route", path: "/api/health", authenticated: false },
   { name: "GET /api/auth/session", path: "/api/auth/session", authenticated: true, baseline: "/api/health" },
   { name: "public page /", path: "/", authenticated: false },
@@ -117,6 +121,8 @@ function gitCommit(): string | null {
 
 async function main() {
   const options = readOptions();
+  // A subset (`--targets /api/auth/session`) is for profiling one path; ratios need the baselines.
+  const TARGETS = options.targets ? ALL_TARGETS.filter((target) => options.targets?.includes(target.path)) : ALL_TARGETS;
   const startedAt = new Date();
   const databaseKind = process.env.DATABASE_URL ? "postgresql" : "embedded";
   const apps: App[] = [];
@@ -140,6 +146,9 @@ async function main() {
         SESSION_SECRET: secret,
         SESSION_STRATEGY: strategy,
         BCRYPT_COST: String(options.bcryptCost),
+        // Next's switch for V8's sampling profiler (`next start --experimental-cpu-prof`): saved
+        // to .next-profiles/ as the server stops (bench/README.md, reading a profile).
+        ...(options.profile ? { NEXT_CPU_PROF: "1" } : {}),
       });
       apps.push({ strategy, server, ...(await signUp(server, strategy)) });
     }
@@ -183,9 +192,14 @@ async function main() {
     mkdirSync(path.dirname(file), { recursive: true });
     const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
     writeFileSync(file, `${JSON.stringify({ startedAt, commit: gitCommit(), databaseKind, options, machine, http: rows, runs, micro }, null, 2)}\n`);
+    if (options.profile) console.log("CPU profiles: .next-profiles/ (one per server, in the order of the strategies, as they stop)");
     console.log(`\nResults: ${path.relative(ROOT, file)}  (${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s in all)`);
   } finally {
-    for (const app of apps) await app.server.stop();
+    for (const app of apps) {
+      await app.server.stop();
+      // Next names a profile by the second it was saved: one second apart, none overwrites another.
+      if (options.profile) await new Promise((resolve) => setTimeout(resolve, 1100));
+    }
     await drop?.();
   }
 }

@@ -41,6 +41,9 @@ export const EnvSchema = z
       unsetIfEmpty,
       z.enum(["database", "cookie"], { error: 'must be "database" or "cookie".' }).default("database"),
     ),
+    // "off" trades throughput for revocation that holds on the very next request everywhere,
+    // instead of within a second (lib/session/cache.ts).
+    SESSION_CACHE: z.preprocess(unsetIfEmpty, z.enum(["on", "off"], { error: 'must be "on" or "off".' }).default("on")),
     SESSION_IDLE_TIMEOUT: seconds(7 * 24 * 60 * 60),
     SESSION_MAX_AGE: seconds(30 * 24 * 60 * 60),
     MAX_SESSIONS_PER_USER: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1000).default(10)),
@@ -74,6 +77,7 @@ export const EnvSchema = z
     databaseUrl: env.DATABASE_URL,
     sessionSecrets: env.SESSION_SECRET,
     sessionStrategy: env.SESSION_STRATEGY,
+    sessionCache: env.SESSION_CACHE === "on",
     idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT,
     maxAgeSeconds: env.SESSION_MAX_AGE,
     maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,

@@ -48,16 +48,16 @@ function normalise(pathname: string): string {
   return path.length > 1 ? path.replace(/\/+$/, "") : path;
 }
 
-export function requiredRole(pathname: string): "admin" | undefined {
-  const path = normalise(pathname).toLowerCase();
-  return ROLE_PREFIXES.find(([prefix]) => matchesPrefix(path, prefix))?.[1];
-}
+export type Route = { access: Access; /** The role the area needs on top of a session, if any. */ role?: "admin" };
 
-export function classify(pathname: string): Access {
+/** Who may see a path: normalised once, matched against every prefix list (runs on every request). */
+export function routeOf(pathname: string): Route {
   const path = normalise(pathname).toLowerCase();
   const match = (prefixes: readonly string[]) => prefixes.some((prefix) => matchesPrefix(path, prefix));
-  if (match(PROTECTED_API_PREFIXES)) return "protected-api";
-  if (match(PROTECTED_PAGE_PREFIXES)) return "protected-page";
-  if (match(ANONYMOUS_ONLY_PREFIXES)) return "anonymous-only";
-  return "public";
+  const role = ROLE_PREFIXES.find(([prefix]) => matchesPrefix(path, prefix))?.[1];
+  let access: Access = "public";
+  if (match(PROTECTED_API_PREFIXES)) access = "protected-api";
+  else if (match(PROTECTED_PAGE_PREFIXES)) access = "protected-page";
+  else if (match(ANONYMOUS_ONLY_PREFIXES)) access = "anonymous-only";
+  return role ? { access, role } : { access };
 }

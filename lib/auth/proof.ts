@@ -18,14 +18,34 @@ export function deriveProofKey(secret: string): Buffer {
   return Buffer.from(hkdfSync("sha256", secret, "cloakroom", "x-auth-proof v1", 32));
 }
 
-export function signProof(claims: AuthClaims, key: Buffer): string {
-  // JSON keeps the fields apart: no value can smuggle a separator into another.
-  const message = JSON.stringify([claims.userId, claims.role, claims.sessionId]);
+function computeProof(message: string, key: Buffer): string {
   return createHmac("sha256", key).update(message).digest("base64url");
 }
 
+// JSON keeps the fields apart: no value can smuggle a separator into another.
+const messageOf = (claims: AuthClaims) => JSON.stringify([claims.userId, claims.role, claims.sessionId]);
+
+// The proxy signs the same three values on every request of a session: each proof is computed
+// once per process. Only the proxy's signing side remembers (its input is a validated session);
+// verification always computes, so its timing says nothing about what was signed before.
+const PROOF_MEMO_SIZE = 10_000;
+const signed = new WeakMap<Buffer, Map<string, string>>();
+
+export function signProof(claims: AuthClaims, key: Buffer): string {
+  const message = messageOf(claims);
+  let proofs = signed.get(key);
+  if (!proofs) signed.set(key, (proofs = new Map()));
+  let proof = proofs.get(message);
+  if (proof === undefined) {
+    proof = computeProof(message, key);
+    if (proofs.size >= PROOF_MEMO_SIZE) proofs.clear();
+    proofs.set(message, proof);
+  }
+  return proof;
+}
+
 export function verifyProof(claims: AuthClaims, proof: string, key: Buffer): boolean {
-  const expected = Buffer.from(signProof(claims, key));
+  const expected = Buffer.from(computeProof(messageOf(claims), key));
   const given = Buffer.from(proof);
   return given.length === expected.length && timingSafeEqual(given, expected);
 }

@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db";
+import type { SessionCache } from "@/lib/session/cache";
 import { toPublicRole, toPublicUser } from "@/lib/users";
 import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/session/token";
 import type { SessionInfo, SessionStore } from "@/lib/session/types";
@@ -9,6 +10,8 @@ export type DatabaseStoreOptions = {
   maxAgeSeconds: number;
   maxSessionsPerUser: number;
   now?: () => number;
+  /** Spares the per-request lookup; without one, every request reads the database. */
+  cache?: SessionCache;
 };
 
 // last_seen_at is for the session list, not for security: writing it at most once a minute
@@ -24,20 +27,63 @@ const sessionInfoSelect = {
   ip: true,
 } as const;
 
+// What a request needs: the session, its limits and its user, in one indexed read.
+const sessionRowSelect = {
+  ...sessionInfoSelect,
+  userId: true,
+  absoluteExpiresAt: true,
+  user: { select: { id: true, email: true, name: true, role: true } },
+} as const;
+
+type SessionRow = {
+  id: string;
+  userId: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expiresAt: Date;
+  absoluteExpiresAt: Date;
+  userAgent: string | null;
+  ip: string | null;
+  user: { id: string; email: string; name: string | null; role: "USER" | "ADMIN" };
+};
+
 export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore {
   const { db, maxSessionsPerUser } = options;
   const idleMs = options.idleTimeoutSeconds * 1000;
   const maxAgeMs = options.maxAgeSeconds * 1000;
   const now = options.now ?? Date.now;
+  const { cache } = options;
 
-  async function evictBeyondCap(userId: string) {
+  async function evictBeyondCap(userId: string): Promise<number> {
     const stale = await db().session.findMany({
       where: { userId },
       orderBy: [{ createdAt: "desc" }, { id: "asc" }],
       skip: maxSessionsPerUser,
       select: { id: true },
     });
-    if (stale.length > 0) await db().session.deleteMany({ where: { id: { in: stale.map((s) => s.id) } } });
+    if (stale.length === 0) return 0;
+    return (await db().session.deleteMany({ where: { id: { in: stale.map((s) => s.id) } } })).count;
+  }
+
+  /** The session a token names, from the cache when it can vouch for it, else from the database. */
+  async function findByToken(token: string): Promise<SessionRow | null> {
+    const tokenHash = hashToken(token);
+    const key = `token:${tokenHash}`;
+    const usable = cache ? await cache.ready() : false;
+    if (usable) {
+      const hit = cache?.get<SessionRow>(key);
+      // A hit that looks expired is read again: another instance may have extended it.
+      if (hit && now() < hit.expiresAt.getTime()) return hit;
+    }
+    const mark = usable ? cache?.mark() : undefined;
+    const row = await db().session.findUnique({ where: { tokenHash }, select: sessionRowSelect });
+    if (row && mark !== undefined) cache?.set(key, row, { userId: row.userId, sessionId: row.id }, mark);
+    return row;
+  }
+
+  /** After a write that ended sessions: this instance forgets them before answering. */
+  async function forgetEnded(count: number) {
+    if (count > 0) await cache?.catchUp();
   }
 
   return {
@@ -64,7 +110,7 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       });
       // Opportunistic clean-up of this user's dead rows, then the per-user cap (SPEC §5).
       await db().session.deleteMany({ where: { userId, expiresAt: { lte: createdAt } } });
-      await evictBeyondCap(userId);
+      await forgetEnded(await evictBeyondCap(userId));
       // The cookie lives until the absolute cap; the server alone decides idle expiry, so the
       // cookie never has to be re-sent when the session slides.
       return { cookieValue: token, maxAgeSeconds: options.maxAgeSeconds, session };
@@ -72,40 +118,37 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
 
     async validateSession(cookieValue) {
       if (!looksLikeToken(cookieValue)) return null;
-      const row = await db().session.findUnique({
-        where: { tokenHash: hashToken(cookieValue) },
-        select: {
-          id: true,
-          userId: true,
-          lastSeenAt: true,
-          expiresAt: true,
-          absoluteExpiresAt: true,
-          user: { select: { role: true } },
-        },
-      });
+      const row = await findByToken(cookieValue);
       if (!row) return null;
       const t = now();
       if (t >= row.expiresAt.getTime() || t >= row.absoluteExpiresAt.getTime()) {
-        await db().session.deleteMany({ where: { id: row.id } });
+        await forgetEnded((await db().session.deleteMany({ where: { id: row.id } })).count);
         return null;
       }
       // Sliding expiry, Lucia's rule: extend only once past half the idle lifetime, capped.
       const shouldExtend = row.expiresAt.getTime() - t < idleMs / 2;
       const shouldTouch = t - row.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS;
       if (shouldExtend || shouldTouch) {
-        const expiresAt = shouldExtend ? new Date(Math.min(t + idleMs, row.absoluteExpiresAt.getTime())) : undefined;
-        await db().session.updateMany({ where: { id: row.id }, data: { lastSeenAt: new Date(t), expiresAt } });
+        const previous = { lastSeenAt: row.lastSeenAt, expiresAt: row.expiresAt };
+        const expiresAt = shouldExtend ? new Date(Math.min(t + idleMs, row.absoluteExpiresAt.getTime())) : row.expiresAt;
+        // The (possibly cached) row changes first, so the requests that arrive meanwhile don't
+        // all write the same update.
+        Object.assign(row, { lastSeenAt: new Date(t), expiresAt });
+        try {
+          await db().session.updateMany({ where: { id: row.id }, data: { lastSeenAt: row.lastSeenAt, expiresAt } });
+        } catch (error) {
+          Object.assign(row, previous);
+          throw error;
+        }
       }
       return { sessionId: row.id, userId: row.userId, role: toPublicRole(row.user.role) };
     },
 
-    async loadCurrent({ userId, sessionId }) {
-      const row = await db().session.findUnique({
-        where: { id: sessionId },
-        select: { ...sessionInfoSelect, userId: true, user: true },
-      });
-      // The proxy checked expiry moments ago; checking again costs nothing and closes the gap.
-      if (!row || row.userId !== userId || row.expiresAt.getTime() <= now()) return null;
+    async loadCurrent({ userId, sessionId }, cookieValue) {
+      if (!cookieValue || !looksLikeToken(cookieValue)) return null;
+      const row = await findByToken(cookieValue);
+      // The proxy checked this cookie moments ago; checking again costs nothing and closes the gap.
+      if (!row || row.id !== sessionId || row.userId !== userId || row.expiresAt.getTime() <= now()) return null;
       const { id, createdAt, lastSeenAt, expiresAt, userAgent, ip } = row;
       return { user: toPublicUser(row.user), session: { id, createdAt, lastSeenAt, expiresAt, userAgent, ip } };
     },
@@ -114,17 +157,18 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       if (!looksLikeToken(cookieValue)) return null;
       const row = await db().session.findUnique({ where: { tokenHash: hashToken(cookieValue) }, select: { id: true, userId: true } });
       if (!row) return null;
-      await db().session.deleteMany({ where: { id: row.id } });
+      await forgetEnded((await db().session.deleteMany({ where: { id: row.id } })).count);
       return { userId: row.userId, sessionId: row.id };
     },
 
     async invalidateUserSessions(userId) {
-      await db().session.deleteMany({ where: { userId } });
+      await forgetEnded((await db().session.deleteMany({ where: { userId } })).count);
     },
 
     async invalidateUserSession(userId, sessionId) {
       // Scoped by user: another user's id answers exactly like an unknown one.
       const { count } = await db().session.deleteMany({ where: { id: sessionId, userId } });
+      await forgetEnded(count);
       return count > 0;
     },
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { classify, matchesPrefix, requiredRole } from "@/lib/routes";
+import { matchesPrefix, routeOf } from "@/lib/routes";
 
-describe("classify", () => {
+describe("routeOf: access", () => {
   it.each([
     ["/dashboard", "protected-page"],
     ["/dashboard/", "protected-page"],
@@ -27,7 +27,7 @@ describe("classify", () => {
     ["/api/auth/signup", "public"],
     ["/api/auth/sessionsx", "public"],
   ])("%s is %s", (path, access) => {
-    expect(classify(path)).toBe(access);
+    expect(routeOf(path).access).toBe(access);
   });
 });
 
@@ -39,13 +39,13 @@ describe("matchesPrefix", () => {
   });
 });
 
-describe("requiredRole", () => {
+describe("routeOf: role", () => {
   it("gates the admin area, pages and API, in every spelling", () => {
     for (const path of ["/admin", "/admin/users", "/ADMIN", "/admin.rsc", "/api/admin/users/x/role"]) {
-      expect(requiredRole(path), path).toBe("admin");
+      expect(routeOf(path).role, path).toBe("admin");
     }
     for (const path of ["/administrator", "/dashboard", "/api/auth/session"]) {
-      expect(requiredRole(path), path).toBeUndefined();
+      expect(routeOf(path).role, path).toBeUndefined();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { createSessionCache } from "@/lib/session/cache";
 import { createDatabaseStore } from "@/lib/session/database";
 import { hashToken } from "@/lib/session/token";
 import type { SessionStore } from "@/lib/session/types";
@@ -15,15 +16,19 @@ let userId: string;
 
 const db = useTestDatabase("unit");
 
-beforeEach(async () => {
-  clock = Date.UTC(2030, 0, 1);
-  store = createDatabaseStore({
+function makeStore(withCache: boolean): SessionStore {
+  return createDatabaseStore({
     db,
     idleTimeoutSeconds: IDLE,
     maxAgeSeconds: MAX_AGE,
     maxSessionsPerUser: CAP,
     now: () => clock,
+    cache: withCache ? createSessionCache({ db }) : undefined,
   });
+}
+
+beforeEach(async () => {
+  clock = Date.UTC(2030, 0, 1);
   const user = await db().user.create({ data: { email: `u${Math.random()}@test.dev`, passwordHash: "x" } });
   userId = user.id;
 });
@@ -32,7 +37,12 @@ const advance = (seconds: number) => {
   clock += seconds * 1000;
 };
 
-describe("database session store", () => {
+// Every behaviour holds with and without the in-process cache (lib/session/cache.ts).
+describe.each([{ cache: false }, { cache: true }])("database session store (cache: $cache)", ({ cache }) => {
+  beforeEach(() => {
+    store = makeStore(cache);
+  });
+
   it("stores only the SHA-256 of the token, next to a separate public id", async () => {
     const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
     const row = await db().session.findUniqueOrThrow({ where: { id: session.id } });
@@ -116,12 +126,15 @@ describe("database session store", () => {
     expect(await store.listUserSessions!(userId)).toEqual([]);
   });
 
-  it("loads the current user and session only for the matching user", async () => {
-    const { session } = await store.createSession({ id: userId, role: "user" }, meta);
-    const current = await store.loadCurrent({ userId, sessionId: session.id }, undefined);
+  it("loads the current user and session only for the matching user and cookie", async () => {
+    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
+    const other = await store.createSession({ id: userId, role: "user" }, meta);
+    const current = await store.loadCurrent({ userId, sessionId: session.id }, cookieValue);
     expect(current?.user).toMatchObject({ id: userId, role: "user" });
     expect(current?.user).not.toHaveProperty("passwordHash");
     expect(current?.session).toEqual(session);
-    expect(await store.loadCurrent({ userId: "someone-else", sessionId: session.id }, undefined)).toBeNull();
+    expect(await store.loadCurrent({ userId: "someone-else", sessionId: session.id }, cookieValue)).toBeNull();
+    expect(await store.loadCurrent({ userId, sessionId: session.id }, undefined)).toBeNull();
+    expect(await store.loadCurrent({ userId, sessionId: session.id }, other.cookieValue)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { unsealData } from "iron-session";
 import { beforeEach, describe, expect, it } from "vitest";
+import { createSessionCache, type SessionCache } from "@/lib/session/cache";
 import { createSealedCookieStore, passwordId } from "@/lib/session/sealed-cookie";
 import type { SessionStore } from "@/lib/session/types";
 import { useTestDatabase } from "@/tests/support/vitest-database";
@@ -12,6 +13,7 @@ const meta = { userAgent: "vitest", ip: "203.0.113.9" };
 
 let clock: number;
 let userId: string;
+let cache: SessionCache | undefined;
 
 const db = useTestDatabase("unit_cookie");
 
@@ -21,7 +23,7 @@ beforeEach(async () => {
 });
 
 function storeWith(secrets: string[]): SessionStore {
-  return createSealedCookieStore({ db, secrets, idleTimeoutSeconds: IDLE, maxAgeSeconds: MAX_AGE, now: () => clock });
+  return createSealedCookieStore({ db, secrets, idleTimeoutSeconds: IDLE, maxAgeSeconds: MAX_AGE, now: () => clock, cache });
 }
 
 const advance = (seconds: number) => {
@@ -30,7 +32,13 @@ const advance = (seconds: number) => {
 
 const subject = () => ({ id: userId, role: "user" as const });
 
-describe("sealed-cookie session store", () => {
+// Every behaviour holds with and without the in-process cache (lib/session/cache.ts); stores made
+// in one test share its cache, like the proxy and the app in one server process.
+describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie session store (cache: $withCache)", ({ withCache }) => {
+  beforeEach(() => {
+    cache = withCache ? createSessionCache({ db }) : undefined;
+  });
+
   it("seals user, role, session id, issued-at and expiry (AES-256 + HMAC, iron)", async () => {
     const store = storeWith([NEW]);
     const { cookieValue, maxAgeSeconds, session } = await store.createSession(subject(), meta);
