@@ -117,8 +117,9 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
       seen.add(event.id);
       if (applied.has(event.id)) continue;
       news = true;
-      for (const key of keysByUser.get(event.userId) ?? []) remove(key);
-      if (event.sessionId) for (const key of keysBySession.get(event.sessionId) ?? []) remove(key);
+      // A session event names one session; a user event (no session) all of the user's.
+      const keys = event.sessionId ? keysBySession.get(event.sessionId) : keysByUser.get(event.userId);
+      for (const key of [...(keys ?? [])]) remove(key);
     }
     if (news) generation++;
     applied = seen;

@@ -1,0 +1,135 @@
+import { COOKIE, createUser, expect, query, test, type TestUser } from "../fixtures";
+import { startNextServer, type RunningServer } from "../support/server";
+import { readTestEnv, serverEnv } from "../support/test-env";
+
+// Two instances of the app on one database, as behind a load balancer. Each keeps an in-process
+// cache of sessions (lib/session/cache.ts); a revocation made through one must hold on the other
+// within one second (and on the first at once), whatever kind of revocation it is. Plain fetch:
+// no cookie jar, every request carries exactly the cookie named.
+
+const WITHIN_MS = 1000;
+
+let other: RunningServer;
+
+test.beforeAll(async () => {
+  other = await startNextServer(serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), readTestEnv("maxSessions")));
+});
+
+test.afterAll(async () => {
+  await other?.stop();
+});
+
+function send(url: string, cookie: string, init: { method?: string; body?: unknown } = {}) {
+  return fetch(url, {
+    method: init.method ?? "GET",
+    headers: { cookie: `${COOKIE}=${cookie}`, ...(init.body ? { "content-type": "application/json" } : {}) },
+    body: init.body ? JSON.stringify(init.body) : undefined,
+    redirect: "manual",
+  });
+}
+
+async function signIn(baseURL: string, user: TestUser): Promise<string> {
+  const response = await fetch(`${baseURL}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: user.email, password: user.password }),
+  });
+  expect(response.status).toBe(200);
+  const cookie = response.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`));
+  return cookie!.slice(COOKIE.length + 1).split(";")[0]!;
+}
+
+async function sessionStatus(baseURL: string, cookie: string): Promise<number> {
+  const response = await send(`${baseURL}/api/auth/session`, cookie);
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** Both instances have served each session, so both hold it in their caches. */
+async function warm(baseURL: string, cookies: string[]) {
+  for (const cookie of cookies) {
+    for (const url of [baseURL, other.url]) {
+      for (let i = 0; i < 3; i++) expect(await sessionStatus(url, cookie)).toBe(200);
+    }
+  }
+}
+
+/**
+ * `revoke` has been answered (or has committed): the instance that made it refuses at once, and
+ * the other instance refuses any request that reaches it one second later.
+ */
+async function expectRevokedEverywhere(baseURL: string, cookies: string[], revoke: () => Promise<void>, options = { sameInstanceAtOnce: true }) {
+  await revoke();
+  const doneAt = Date.now();
+  if (options.sameInstanceAtOnce) for (const cookie of cookies) expect(await sessionStatus(baseURL, cookie)).toBe(401);
+  const wait = doneAt + WITHIN_MS - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  for (const url of [baseURL, other.url]) for (const cookie of cookies) expect(await sessionStatus(url, cookie)).toBe(401);
+}
+
+async function signedInAdmin(baseURL: string): Promise<string> {
+  const admin = await createUser(baseURL);
+  await query(`UPDATE "User" SET role = 'ADMIN' WHERE id = $1`, [admin.id]);
+  return signIn(baseURL, admin);
+}
+
+test.describe("revocation across two instances", () => {
+  test("logout", async ({ baseURL, user }) => {
+    const cookie = await signIn(baseURL!, user);
+    await warm(baseURL!, [cookie]);
+    await expectRevokedEverywhere(baseURL!, [cookie], async () => {
+      expect((await send(`${baseURL}/api/auth/logout`, cookie, { method: "POST" })).status).toBe(200);
+    });
+  });
+
+  test("logout everywhere", async ({ baseURL, user }) => {
+    const cookies = [await signIn(baseURL!, user), await signIn(baseURL!, user)];
+    await warm(baseURL!, cookies);
+    await expectRevokedEverywhere(baseURL!, cookies, async () => {
+      expect((await send(`${baseURL}/api/auth/logout-all`, cookies[0]!, { method: "POST" })).status).toBe(200);
+    });
+  });
+
+  test("password change (the device that made it gets a new session; the old cookies die)", async ({ baseURL, user }) => {
+    const cookies = [await signIn(baseURL!, user), await signIn(baseURL!, user)];
+    await warm(baseURL!, cookies);
+    await expectRevokedEverywhere(baseURL!, cookies, async () => {
+      const body = { currentPassword: user.password, newPassword: "another long passphrase" };
+      expect((await send(`${baseURL}/api/auth/password`, cookies[0]!, { method: "POST", body })).status).toBe(200);
+    });
+  });
+
+  test("role change (no instance goes on serving the old role)", async ({ baseURL, user }) => {
+    const adminCookie = await signedInAdmin(baseURL!);
+    const cookie = await signIn(baseURL!, user);
+    await warm(baseURL!, [cookie]);
+    await expectRevokedEverywhere(baseURL!, [cookie], async () => {
+      const response = await send(`${baseURL}/api/admin/users/${user.id}/role`, adminCookie, { method: "POST", body: { role: "admin" } });
+      expect(response.status).toBe(200);
+    });
+  });
+
+  test("an admin ending a user's sessions", async ({ baseURL, user }) => {
+    const adminCookie = await signedInAdmin(baseURL!);
+    const cookie = await signIn(baseURL!, user);
+    await warm(baseURL!, [cookie]);
+    await expectRevokedEverywhere(baseURL!, [cookie], async () => {
+      expect((await send(`${baseURL}/api/admin/users/${user.id}/logout-all`, adminCookie, { method: "POST" })).status).toBe(200);
+    });
+  });
+
+  test("a revocation typed by hand into the database (the triggers log what the app did not do)", async ({ baseURL, user }) => {
+    const cookie = await signIn(baseURL!, user);
+    await warm(baseURL!, [cookie]);
+    // Neither instance made this change, so neither hears of it sooner than the other.
+    await expectRevokedEverywhere(
+      baseURL!,
+      [cookie],
+      async () => {
+        if (process.env.SESSION_STRATEGY === "cookie") await query(`UPDATE "User" SET "sessionsRevokedAt" = now() WHERE id = $1`, [user.id]);
+        else await query(`DELETE FROM "Session" WHERE "userId" = $1`, [user.id]);
+      },
+      { sameInstanceAtOnce: false },
+    );
+  });
+});

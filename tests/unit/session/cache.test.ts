@@ -1,0 +1,205 @@
+import { randomBytes } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createSessionCache, type SessionCache } from "@/lib/session/cache";
+import { useTestDatabase } from "@/tests/support/vitest-database";
+
+const db = useTestDatabase("unit_cache");
+
+const id = () => randomBytes(12).toString("base64url");
+const HOUR = 3_600_000;
+
+async function createUser() {
+  return (await db().user.create({ data: { email: `${id()}@cache.test`, passwordHash: "x" } })).id;
+}
+
+async function createSession(userId: string, expiresInMs = HOUR) {
+  const expiresAt = new Date(Date.now() + expiresInMs);
+  const row = await db().session.create({
+    data: { id: id(), tokenHash: id(), userId, expiresAt, absoluteExpiresAt: expiresAt },
+  });
+  return row.id;
+}
+
+async function eventsOf(userId: string) {
+  const rows = await db().revocationEvent.findMany({ where: { userId }, orderBy: { id: "asc" } });
+  return rows.map((row) => ({ userId: row.userId, sessionId: row.sessionId }));
+}
+
+describe("revocation log (database triggers)", () => {
+  it("logs a live session that ends", async () => {
+    const userId = await createUser();
+    const sessionId = await createSession(userId);
+    await db().session.delete({ where: { id: sessionId } });
+    expect(await eventsOf(userId)).toEqual([{ userId, sessionId }]);
+  });
+
+  it("leaves out sessions that expired over an hour ago (a clean-up would flood the log)", async () => {
+    const userId = await createUser();
+    await createSession(userId, -2 * HOUR);
+    const recent = await createSession(userId, -HOUR / 2);
+    await db().session.deleteMany({ where: { userId } });
+    expect(await eventsOf(userId)).toEqual([{ userId, sessionId: recent }]);
+  });
+
+  it("logs a session shortened or re-keyed by hand, never the app's own slide forward", async () => {
+    const userId = await createUser();
+    const sessionId = await createSession(userId);
+    await db().session.update({ where: { id: sessionId }, data: { lastSeenAt: new Date(), expiresAt: new Date(Date.now() + 2 * HOUR) } });
+    expect(await eventsOf(userId)).toEqual([]);
+    await db().session.update({ where: { id: sessionId }, data: { expiresAt: new Date(Date.now() + HOUR / 2) } });
+    await db().session.update({ where: { id: sessionId }, data: { tokenHash: id() } });
+    expect(await eventsOf(userId)).toEqual([
+      { userId, sessionId },
+      { userId, sessionId },
+    ]);
+  });
+
+  it("logs a sealed cookie's revocation", async () => {
+    const userId = await createUser();
+    await db().revokedSession.create({ data: { id: "sealed-1", userId, expiresAt: new Date(Date.now() + HOUR) } });
+    expect(await eventsOf(userId)).toEqual([{ userId, sessionId: "sealed-1" }]);
+  });
+
+  it("logs every change to a user, and a deleted user with their sessions", async () => {
+    const userId = await createUser();
+    await db().user.update({ where: { id: userId }, data: { role: "ADMIN" } });
+    await db().user.update({ where: { id: userId }, data: { sessionsRevokedAt: new Date() } });
+    expect(await eventsOf(userId)).toEqual([
+      { userId, sessionId: null },
+      { userId, sessionId: null },
+    ]);
+    const sessionId = await createSession(userId);
+    await db().user.delete({ where: { id: userId } });
+    expect(await eventsOf(userId)).toEqual(expect.arrayContaining([{ userId, sessionId }]));
+    expect((await eventsOf(userId)).filter((event) => event.sessionId === null)).toHaveLength(3);
+  });
+});
+
+describe("session cache", () => {
+  let time = 0;
+  const clock = () => time;
+  let cache: SessionCache;
+
+  beforeEach(async () => {
+    time = 1_000_000;
+    cache = createSessionCache({ db, clock });
+    expect(await cache.ready()).toBe(true);
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("serves what was set until the log names its session or its user", async () => {
+    const [alice, bob] = [await createUser(), await createUser()];
+    const [a1, a2, b1] = [await createSession(alice), await createSession(alice), await createSession(bob)];
+    const mark = cache.mark();
+    cache.set("a1", "alice's first", { userId: alice, sessionId: a1 }, mark);
+    cache.set("a2", "alice's second", { userId: alice, sessionId: a2 }, mark);
+    cache.set("b1", "bob's", { userId: bob, sessionId: b1 }, mark);
+
+    await db().session.delete({ where: { id: a1 } });
+    await cache.catchUp();
+    expect([cache.get("a1"), cache.get("a2"), cache.get("b1")]).toEqual([undefined, "alice's second", "bob's"]);
+
+    await db().user.update({ where: { id: alice }, data: { name: "Alice" } });
+    await cache.catchUp();
+    expect([cache.get("a2"), cache.get("b1")]).toEqual([undefined, "bob's"]);
+  });
+
+  it("refuses a value read before news arrived: it may predate the revocation", async () => {
+    const userId = await createUser();
+    const sessionId = await createSession(userId);
+    const before = cache.mark();
+    await db().session.delete({ where: { id: sessionId } });
+    await cache.catchUp();
+    cache.set("stale", "read before the logout", { userId, sessionId }, before);
+    expect(cache.get("stale")).toBeUndefined();
+    cache.set("fresh", "read after", { userId, sessionId }, cache.mark());
+    expect(cache.get("fresh")).toBe("read after");
+  });
+
+  it("applies each event once, though every read asks for the last 30 seconds again", async () => {
+    await db().session.delete({ where: { id: await createSession(await createUser()) } });
+    await cache.catchUp();
+    const mark = cache.mark();
+    await cache.catchUp();
+    expect(cache.mark()).toBe(mark);
+  });
+
+  it("still sees an event that committed after a read it predates", async () => {
+    const userId = await createUser();
+    cache.set("entry", "value", { userId }, cache.mark());
+    // As if a transaction that began 10 s ago committed only now.
+    await db().$executeRaw`INSERT INTO "RevocationEvent" ("userId", "at") VALUES (${userId}, clock_timestamp() - interval '10 seconds')`;
+    await cache.catchUp();
+    expect(cache.get("entry")).toBeUndefined();
+  });
+
+  it("is trusted only within a second of its last read of the log, and reads before answering past that", async () => {
+    const userId = await createUser();
+    const sessionId = await createSession(userId);
+    cache.set("entry", "value", { userId, sessionId }, cache.mark());
+    // Revoked by another instance: this cache has not read the log since.
+    await db().session.delete({ where: { id: sessionId } });
+
+    time += 999;
+    expect(await cache.ready()).toBe(true);
+    // Within the second it may still answer from the cache (a read has only just started)…
+    expect(cache.get("entry")).toBe("value");
+    time += 1;
+    // …and not a moment later: ready() waits for a read, which drops the entry.
+    expect(await cache.ready()).toBe(true);
+    expect(cache.get("entry")).toBeUndefined();
+  });
+
+  it("answers not ready when the log cannot be read (callers go to the database)", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    let down = false;
+    const flaky = createSessionCache({
+      db: () => {
+        if (down) throw new Error("database down");
+        return db();
+      },
+      clock,
+    });
+    expect(await flaky.ready()).toBe(true);
+    down = true;
+    time += 500;
+    expect(await flaky.ready()).toBe(true);
+    time += 500;
+    expect(await flaky.ready()).toBe(false);
+    down = false;
+    expect(await flaky.ready()).toBe(true);
+  });
+
+  it("stops trusting itself when it cannot read the log after a revocation", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    let down = false;
+    const flaky = createSessionCache({
+      db: () => {
+        if (down) throw new Error("database down");
+        return db();
+      },
+      clock,
+    });
+    expect(await flaky.ready()).toBe(true);
+    down = true;
+    await flaky.catchUp();
+    expect(await flaky.ready()).toBe(false);
+  });
+
+  it("starts empty after a long silence (a frozen serverless instance)", async () => {
+    cache.set("entry", "value", { userId: "u" }, cache.mark());
+    time += 11 * 60_000;
+    expect(await cache.ready()).toBe(true);
+    expect(cache.get("entry")).toBeUndefined();
+  });
+
+  it("holds at most maxEntries, dropping the oldest", async () => {
+    const small = createSessionCache({ db, clock, maxEntries: 2 });
+    await small.ready();
+    for (const key of ["a", "b", "c"]) small.set(key, key, { userId: "u" }, small.mark());
+    expect([small.get("a"), small.get("b"), small.get("c")]).toEqual([undefined, "b", "c"]);
+  });
+});
