@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
+import { unsealData } from "iron-session";
 import { deriveProofKey, readVerifiedClaims, signProof, AUTH_HEADERS } from "@/lib/auth/proof";
 import type { Db } from "@/lib/db";
+import { createSessionCache } from "@/lib/session/cache";
 import { createDatabaseStore } from "@/lib/session/database";
-import { createSealedCookieStore } from "@/lib/session/sealed-cookie";
+import { createSealedCookieStore, passwordId } from "@/lib/session/sealed-cookie";
 import { generateToken, hashToken } from "@/lib/session/token";
 
 export type MicroResult = { name: string; opsPerSecond: number; microsecondsPerOp: number; iterations: number };
@@ -50,19 +52,27 @@ export async function runMicroBenchmarks(context: MicroContext): Promise<MicroRe
     [AUTH_HEADERS.sessionId]: claims.sessionId,
     [AUTH_HEADERS.proof]: signProof(claims, key),
   });
-  results.push(await measure("HMAC proof sign", () => signProof(claims, key), budgetMs));
+  results.push(await measure("HMAC proof sign (memoised per session)", () => signProof(claims, key), budgetMs));
   results.push(await measure("HMAC proof verify (from headers)", () => readVerifiedClaims(headers, key), budgetMs));
 
-  const cookieStore = createSealedCookieStore({ ...lifetimes, secrets: [secret] });
   const subject = { id: context.userId, role: "user" as const };
   const meta = { userAgent: "bench", ip: null };
+  const cookieStore = createSealedCookieStore({ ...lifetimes, secrets: [secret] });
   results.push(await measure("iron-session seal (new cookie)", () => cookieStore.createSession(subject, meta), budgetMs));
-  const { cookieValue: sealed } = await cookieStore.createSession(subject, meta);
-  results.push(await measure("iron-session unseal + validate", () => cookieStore.validateSession(sealed), budgetMs));
+  const { cookieValue: sealed, session: sealedSession } = await cookieStore.createSession(subject, meta);
+  const passwords = { [passwordId(secret)]: secret };
+  results.push(await measure("iron-session unseal (first sight of a cookie)", () => unsealData(sealed, { password: passwords }), budgetMs));
+  results.push(await measure("cookie validate (unseal memoised)", () => cookieStore.validateSession(sealed), budgetMs));
+  const sealedClaims = { userId: context.userId, sessionId: sealedSession.id };
+  results.push(await measure("cookie user + revocation query (no cache)", () => cookieStore.loadCurrent(sealedClaims, sealed), budgetMs));
+  const cachedCookieStore = createSealedCookieStore({ ...lifetimes, secrets: [secret], cache: createSessionCache({ db: () => db }) });
+  results.push(await measure("cookie user + revocation (cached)", () => cachedCookieStore.loadCurrent(sealedClaims, sealed), budgetMs));
 
   const databaseStore = createDatabaseStore({ ...lifetimes, maxSessionsPerUser: 10 });
   const { cookieValue: token } = await databaseStore.createSession(subject, meta);
-  results.push(await measure("session lookup query (database)", () => databaseStore.validateSession(token), budgetMs));
+  results.push(await measure("database session lookup query (no cache)", () => databaseStore.validateSession(token), budgetMs));
+  const cachedDatabaseStore = createDatabaseStore({ ...lifetimes, maxSessionsPerUser: 10, cache: createSessionCache({ db: () => db }) });
+  results.push(await measure("database session validate (cached)", () => cachedDatabaseStore.validateSession(token), budgetMs));
 
   const password = randomBytes(12).toString("base64url");
   const hash = await bcrypt.hash(password, context.bcryptCost);

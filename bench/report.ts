@@ -16,12 +16,24 @@ export type HttpRow = {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+  /** Mean cores the server used while under load (Linux), null elsewhere. */
+  serverCpu: number | null;
   baseline: string | null;
-  /** Mean requests/s over the baseline's mean, and the lowest and highest of the per-round ratios. */
-  ratio: { mean: number; min: number; max: number } | null;
+  /**
+   * Requests/s over the baseline's, per round (each target runs right after its baseline): the
+   * median of the rounds, their lowest and highest. A shared machine drifts by ±10% over a minute;
+   * the median of adjacent pairs is what survives that.
+   */
+  ratio: { median: number; min: number; max: number; rounds: number[] } | null;
 };
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
 
 export function summarise(runs: Run[], targets: Target[]): HttpRow[] {
   const strategies = [...new Set(runs.map((run) => run.strategy))];
@@ -45,8 +57,9 @@ export function summarise(runs: Run[], targets: Target[]): HttpRow[] {
         p50Ms: mean(own.map((run) => run.result.p50Ms)),
         p99Ms: mean(own.map((run) => run.result.p99Ms)),
         errors: own.reduce((sum, run) => sum + run.result.errors, 0),
+        serverCpu: own.every((run) => run.result.serverCpu !== null) ? mean(own.map((run) => run.result.serverCpu!)) : null,
         baseline: target.baseline ?? null,
-        ratio: base && perRound ? { mean: mean(rps) / mean(base), min: Math.min(...perRound), max: Math.max(...perRound) } : null,
+        ratio: perRound ? { median: median(perRound), min: Math.min(...perRound), max: Math.max(...perRound), rounds: perRound } : null,
       });
     }
   }
@@ -62,12 +75,15 @@ function table(header: string[], rows: string[][], textColumns: number) {
   for (const row of rows) console.log(line(row));
 }
 
-export function printHttpTable(rows: HttpRow[], context: { databaseKind: string; connections: number; duration: number; rounds: number }) {
+export function printHttpTable(
+  rows: HttpRow[],
+  context: { databaseKind: string; connections: number; duration: number; rounds: number; pinned: boolean },
+) {
   console.log(
-    `\nHTTP, ${context.databaseKind} database: ${context.connections} connections, ${context.duration} s per run, ${context.rounds} interleaved rounds (means; spread = (max − min) / mean)\n`,
+    `\nHTTP, ${context.databaseKind} database: ${context.connections} connections, ${context.duration} s per run, ${context.rounds} interleaved rounds${context.pinned ? ", server pinned to its own core" : ""} (req/s, p50, p99: means of the rounds; spread = (max − min) / mean)\n`,
   );
   table(
-    ["strategy", "target", "req/s", "rounds", "spread", "p50 ms", "p99 ms", "errors", "ratio vs public", "ratio range"],
+    ["strategy", "target", "req/s", "rounds", "spread", "p50 ms", "p99 ms", "errors", "server CPU", "ratio vs public (median)", "ratio range"],
     rows.map((row) => [
       row.strategy,
       row.target,
@@ -77,7 +93,8 @@ export function printHttpTable(rows: HttpRow[], context: { databaseKind: string;
       row.p50Ms.toFixed(1),
       row.p99Ms.toFixed(1),
       String(row.errors),
-      row.ratio ? `${row.ratio.mean.toFixed(2)} of ${row.baseline}` : "(baseline)",
+      row.serverCpu === null ? "n/a" : `${(row.serverCpu * 100).toFixed(0)}%`,
+      row.ratio ? `${row.ratio.median.toFixed(2)} of ${row.baseline}` : "(baseline)",
       row.ratio ? `${row.ratio.min.toFixed(2)}–${row.ratio.max.toFixed(2)}` : "",
     ]),
     2,

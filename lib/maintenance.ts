@@ -1,23 +1,31 @@
 import { auditCutoff } from "@/lib/audit";
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db";
+import { deleteOldRevocationEvents } from "@/lib/session/cache";
 
-export type CleanupReport = { sessions: number; revokedSessions: number; rateLimits: number; authEvents: number };
+export type CleanupReport = { sessions: number; revokedSessions: number; rateLimits: number; authEvents: number; revocationEvents: number };
 
 /**
  * Deletes what can never be valid again: sessions past their idle or absolute expiry, revoked
  * cookie ids whose cookies would have expired anyway, rate-limit counters past their memory, and
- * audit events older than AUDIT_RETENTION_DAYS.
+ * audit events older than AUDIT_RETENTION_DAYS, and revocation-log rows no cache can need.
  * Live rows are never touched.
  */
 export async function deleteExpiredRows(): Promise<CleanupReport> {
   const cutoff = new Date(now());
   const db = getDb();
-  const [sessions, revokedSessions, rateLimits, authEvents] = await Promise.all([
+  const [sessions, revokedSessions, rateLimits, authEvents, revocationEvents] = await Promise.all([
     db.session.deleteMany({ where: { OR: [{ expiresAt: { lte: cutoff } }, { absoluteExpiresAt: { lte: cutoff } }] } }),
     db.revokedSession.deleteMany({ where: { expiresAt: { lte: cutoff } } }),
     db.rateLimit.deleteMany({ where: { expiresAt: { lte: cutoff } } }),
     db.authEvent.deleteMany({ where: { createdAt: { lt: auditCutoff() } } }),
+    deleteOldRevocationEvents(db),
   ]);
-  return { sessions: sessions.count, revokedSessions: revokedSessions.count, rateLimits: rateLimits.count, authEvents: authEvents.count };
+  return {
+    sessions: sessions.count,
+    revokedSessions: revokedSessions.count,
+    rateLimits: rateLimits.count,
+    authEvents: authEvents.count,
+    revocationEvents,
+  };
 }

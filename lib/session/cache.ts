@@ -51,6 +51,14 @@ const OVERLAP = Prisma.raw("interval '30 seconds'");
 const MAX_GAP_MS = 10 * 60_000;
 const DEFAULT_MAX_ENTRIES = 10_000;
 
+/**
+ * Log rows an instance can still need: longer than any read's look-back (OVERLAP) and than the
+ * silence after which a cache starts empty anyway (MAX_GAP_MS). Measured on the database's clock.
+ */
+export async function deleteOldRevocationEvents(db: Db): Promise<number> {
+  return db.$executeRaw`DELETE FROM "RevocationEvent" WHERE "at" < statement_timestamp() - interval '1 hour'`;
+}
+
 type LogRead = { dbNow: Date; events: Array<{ id: string; userId: string; sessionId: string | null }> };
 
 type Entry = { value: unknown; tags: CacheTags };

@@ -37,12 +37,16 @@ export interface SessionStore {
   readonly strategy: "database" | "cookie";
   createSession(subject: SessionSubject, meta: RequestMeta): Promise<NewSession>;
   /**
-   * Runs in proxy.ts on every request: at most one indexed lookup (database), none (cookie).
+   * Runs in proxy.ts on every request: at most one indexed lookup (database; none when the
+   * session cache holds it), none (cookie).
    * `checkRevocation` asks the cookie strategy for the database check it otherwise leaves to
    * loadCurrent; the proxy uses it only where it must be sure (sending a user away from /login).
    */
   validateSession(cookieValue: string, options?: { checkRevocation?: boolean }): Promise<ValidatedSession | null>;
-  /** Runs in the data-access function, after the proxy vouched for the claims: loads the user. */
+  /**
+   * Runs in the data-access function, after the proxy vouched for the claims: loads the user
+   * (from the session cache when it can vouch, else one read), bound to the request's own cookie.
+   */
   loadCurrent(claims: { userId: string; sessionId: string }, cookieValue: string | undefined): Promise<CurrentSession | null>;
   /** Ends the session the cookie names; says whose it was (for the audit log), null if none. */
   invalidateSession(cookieValue: string): Promise<{ userId: string; sessionId: string } | null>;

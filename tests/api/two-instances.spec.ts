@@ -133,3 +133,26 @@ test.describe("revocation across two instances", () => {
     );
   });
 });
+
+test.describe("SESSION_CACHE=off", () => {
+  let uncached: RunningServer;
+
+  test.beforeAll(async () => {
+    uncached = await startNextServer({
+      ...serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), readTestEnv("maxSessions")),
+      SESSION_CACHE: "off",
+    });
+  });
+
+  test.afterAll(async () => {
+    await uncached?.stop();
+  });
+
+  test("a revocation typed by hand holds on the very next request", async ({ user }) => {
+    const cookie = await signIn(uncached.url, user);
+    for (let i = 0; i < 3; i++) expect(await sessionStatus(uncached.url, cookie)).toBe(200);
+    if (process.env.SESSION_STRATEGY === "cookie") await query(`UPDATE "User" SET "sessionsRevokedAt" = now() WHERE id = $1`, [user.id]);
+    else await query(`DELETE FROM "Session" WHERE "userId" = $1`, [user.id]);
+    expect(await sessionStatus(uncached.url, cookie)).toBe(401);
+  });
+});

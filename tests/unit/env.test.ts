@@ -42,6 +42,7 @@ describe("parseEnv", () => {
     [{ BCRYPT_COST: "9" }, /BCRYPT_COST must be 10–15/],
     [{ BCRYPT_COST: "16" }, /BCRYPT_COST must be 10–15/],
     [{ SESSION_STRATEGY: "jwt" }, /SESSION_STRATEGY/],
+    [{ SESSION_CACHE: "true" }, /SESSION_CACHE must be "on" or "off"/],
     [{ PASSWORD_MIN_LENGTH: "6" }, /PASSWORD_MIN_LENGTH must be at least 8/],
     [{ SESSION_IDLE_TIMEOUT: "100", SESSION_MAX_AGE: "50" }, /SESSION_IDLE_TIMEOUT must not exceed SESSION_MAX_AGE/],
     [{ APP_URL: "not a url" }, /APP_URL/],
@@ -56,6 +57,12 @@ describe("parseEnv", () => {
   it("accepts both session strategies", () => {
     expect(parseEnv({ ...valid, SESSION_STRATEGY: "cookie" }).sessionStrategy).toBe("cookie");
     expect(parseEnv({ ...valid, SESSION_STRATEGY: "database" }).sessionStrategy).toBe("database");
+  });
+
+  it("caches sessions unless told not to", () => {
+    expect(parseEnv(valid).sessionCache).toBe(true);
+    expect(parseEnv({ ...valid, SESSION_CACHE: "" }).sessionCache).toBe(true);
+    expect(parseEnv({ ...valid, SESSION_CACHE: "off" }).sessionCache).toBe(false);
   });
 
   it("treats empty values as unset", () => {

@@ -36,7 +36,11 @@ describe("deleteExpiredRows", () => {
       ],
     });
 
-    expect(await deleteExpiredRows()).toEqual({ sessions: 2, revokedSessions: 1, rateLimits: 1, authEvents: 1 });
+    // The revocation log is dated by the database's clock: one row from two hours ago, one from now.
+    await db().revocationEvent.deleteMany();
+    await db().$executeRaw`INSERT INTO "RevocationEvent" ("userId", "at") VALUES (${user.id}, now() - interval '2 hours'), (${user.id}, now())`;
+
+    expect(await deleteExpiredRows()).toEqual({ sessions: 2, revokedSessions: 1, rateLimits: 1, authEvents: 1, revocationEvents: 1 });
     expect((await db().session.findMany()).map((s) => s.id)).toEqual(["live"]);
     expect((await db().revokedSession.findMany()).map((r) => r.id)).toEqual(["r-live"]);
     expect((await db().rateLimit.findMany()).map((r) => r.key)).toEqual(["live"]);
