@@ -153,38 +153,35 @@ describe("session cache", () => {
     expect(cache.get("entry")).toBeUndefined();
   });
 
-  it("answers not ready when the log cannot be read (callers go to the database)", async () => {
+  /** A cache whose database can be taken down and brought back. */
+  async function flakyCache() {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
-    let down = false;
+    const state = { down: false };
     const flaky = createSessionCache({
       db: () => {
-        if (down) throw new Error("database down");
+        if (state.down) throw new Error("database down");
         return db();
       },
       clock,
     });
     expect(await flaky.ready()).toBe(true);
-    down = true;
+    return { flaky, state };
+  }
+
+  it("answers not ready when the log cannot be read (callers go to the database)", async () => {
+    const { flaky, state } = await flakyCache();
+    state.down = true;
     time += 500;
     expect(await flaky.ready()).toBe(true);
     time += 500;
     expect(await flaky.ready()).toBe(false);
-    down = false;
+    state.down = false;
     expect(await flaky.ready()).toBe(true);
   });
 
   it("stops trusting itself when it cannot read the log after a revocation", async () => {
-    vi.spyOn(console, "error").mockImplementation(() => undefined);
-    let down = false;
-    const flaky = createSessionCache({
-      db: () => {
-        if (down) throw new Error("database down");
-        return db();
-      },
-      clock,
-    });
-    expect(await flaky.ready()).toBe(true);
-    down = true;
+    const { flaky, state } = await flakyCache();
+    state.down = true;
     await flaky.catchUp();
     expect(await flaky.ready()).toBe(false);
   });
