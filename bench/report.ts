@@ -1,5 +1,6 @@
 import type { LoadResult } from "./load";
 import type { MicroResult } from "./micro";
+import type { PairedResult } from "./paired";
 
 export type Target = { name: string; path: string; authenticated: boolean; /** The public path it is compared with. */ baseline?: string };
 
@@ -107,5 +108,23 @@ export function printMicroTable(results: MicroResult[]) {
     ["operation", "ops/s", "µs/op", "iterations"],
     results.map((result) => [result.name, result.opsPerSecond.toFixed(0), result.microsecondsPerOp.toFixed(2), String(result.iterations)]),
     1,
+  );
+}
+
+export function printPairedTable(rows: Array<{ strategy: string; target: string; baseline: string; result: PairedResult }>) {
+  if (rows.length === 0) return;
+  console.log("\nPaired, one connection, public and authenticated requests alternating (medians)\n");
+  table(
+    ["strategy", "target", "pairs", "public ms", "target ms", "added µs", "ratio"],
+    rows.map(({ strategy, target, baseline, result }) => [
+      strategy,
+      `${target} vs ${baseline}`,
+      String(result.pairs),
+      result.baselineMs.toFixed(3),
+      result.targetMs.toFixed(3),
+      result.addedMicroseconds.toFixed(0),
+      result.ratio.toFixed(3),
+    ]),
+    2,
   );
 }

@@ -10,7 +10,8 @@ import { createTestDatabase } from "@/tests/support/database";
 import { startNextServer, type RunningServer } from "@/tests/support/server";
 import { runLoad, type LoadResult } from "./load";
 import { runMicroBenchmarks, type MicroResult } from "./micro";
-import { printHttpTable, printMicroTable, summarise, type Target } from "./report";
+import { runPaired, type PairedResult } from "./paired";
+import { printHttpTable, printMicroTable, printPairedTable, summarise, type Target } from "./report";
 
 // `npm run bench`: what authentication costs per request, as a ratio of the same server's public
 // routes in the same run (bench/README.md). Loopback only; every process started here is stopped here.
@@ -223,13 +224,26 @@ async function main() {
       }
     }
 
+    // The same comparison measured another way: one connection, alternating requests.
+    const paired: Array<{ strategy: Strategy; target: string; baseline: string; result: PairedResult }> = [];
+    for (const app of apps) {
+      for (const target of TARGETS) {
+        if (!target.baseline || !TARGETS.some((other) => other.path === target.baseline)) continue;
+        step(`paired: ${app.strategy} ${target.baseline} / ${target.path}, one connection`);
+        const pairs = target.path.startsWith("/api/") ? 2000 : 400;
+        const result = await runPaired(app.server.url, { path: target.baseline }, { path: target.path, headers: { cookie: app.cookie } }, pairs);
+        paired.push({ strategy: app.strategy, target: target.path, baseline: target.baseline, result });
+      }
+    }
+
     const rows = summarise(runs, TARGETS);
     printHttpTable(rows, { databaseKind, pinned, ...options });
+    printPairedTable(paired);
 
     const file = path.join(ROOT, "bench/results", `${startedAt.toISOString().replace(/[:.]/g, "-")}-${databaseKind}.json`);
     mkdirSync(path.dirname(file), { recursive: true });
     const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
-    writeFileSync(file, `${JSON.stringify({ startedAt, commit: gitCommit(), databaseKind, options, pinned, machine, http: rows, runs, micro }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ startedAt, commit: gitCommit(), databaseKind, options, pinned, machine, http: rows, paired, runs, micro }, null, 2)}\n`);
     if (options.profile) console.log("CPU profiles: .next-profiles/ (one per server, in the order of the strategies, as they stop)");
     console.log(`\nResults: ${path.relative(ROOT, file)}  (${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s in all)`);
   } finally {

@@ -1,10 +1,11 @@
 import "server-only";
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { NextResponse } from "next/server";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { proofKey, readVerifiedClaims } from "@/lib/auth/proof";
 import { getEnv } from "@/lib/env";
+import { readCookie } from "@/lib/http/cookie-header";
 import { getSessionStore, sessionCookieName, type CurrentSession } from "@/lib/session";
 import type { PublicRole, PublicUser } from "@/lib/users";
 
@@ -14,12 +15,16 @@ import type { PublicRole, PublicUser } from "@/lib/users";
  * so a route the proxy's matcher missed is anonymous, never open. Memoised per request.
  */
 export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
-  const claims = readVerifiedClaims(await headers(), proofKey());
+  const requestHeaders = await headers();
+  const claims = readVerifiedClaims(requestHeaders, proofKey());
   if (!claims) return null;
-  // The cookie strategy re-opens the cookie for its issued-at (revocation marker check).
-  const cookieValue = (await cookies()).get(sessionCookieName(getEnv().isProduction))?.value;
-  return getSessionStore().loadCurrent(claims, cookieValue);
+  // The store checks the claims against the very cookie the proxy validated.
+  return getSessionStore().loadCurrent(claims, sessionCookieOf(requestHeaders));
 });
+
+function sessionCookieOf(requestHeaders: Headers): string | undefined {
+  return readCookie(requestHeaders.get("cookie"), sessionCookieName(getEnv().isProduction));
+}
 
 export async function getCurrentUser(): Promise<PublicUser | null> {
   return (await getCurrentSession())?.user ?? null;
@@ -52,8 +57,7 @@ export async function authenticate(options: { role?: PublicRole } = {}): Promise
     if (options.role && current.user.role !== options.role) {
       return { ok: false, response: NextResponse.json({ error: "Forbidden" }, { status: 403 }) };
     }
-    const cookieValue = (await cookies()).get(sessionCookieName(getEnv().isProduction))?.value;
-    return { ok: true, current, cookieValue };
+    return { ok: true, current, cookieValue: sessionCookieOf(await headers()) };
   } catch (error) {
     console.error("authenticate: session store unreachable", error);
     return { ok: false, response: NextResponse.json({ error: "Service unavailable" }, { status: 503 }) };

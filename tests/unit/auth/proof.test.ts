@@ -40,8 +40,18 @@ describe("signProof / verifyProof", () => {
 
   it("derives a key distinct from the secret itself", () => {
     const secret = "a-test-secret-that-is-long-enough-0123456789";
-    expect(deriveProofKey(secret).equals(Buffer.from(secret).subarray(0, 32))).toBe(false);
-    expect(deriveProofKey(secret)).toHaveLength(32);
+    const bytes = deriveProofKey(secret).export();
+    expect(bytes.equals(Buffer.from(secret).subarray(0, 32))).toBe(false);
+    expect(bytes).toHaveLength(32);
+  });
+
+  it("a verified proof, remembered, still holds only for its own claims", () => {
+    const proof = signProof(claims, key);
+    expect(verifyProof(claims, proof, key)).toBe(true);
+    // Second time from the memo: the same answer, and no other claims borrow it.
+    expect(verifyProof(claims, proof, key)).toBe(true);
+    expect(verifyProof({ ...claims, role: "admin" }, proof, key)).toBe(false);
+    expect(verifyProof(claims, proof, deriveProofKey("another-secret-that-is-long-enough-9876543210"))).toBe(false);
   });
 });
 
