@@ -186,8 +186,8 @@ async function main() {
 
     const load = { connections: options.connections, durationSeconds: options.duration };
     // V8 keeps optimising Next's request path for tens of seconds of load: untimed passes over
-    // every target until a pass is within 5% of the one before (2 to 6 passes), or the first
-    // rounds measure the JIT instead of the app.
+    // every target until a pass is within 5% of the one before (2 to 4 passes, which keeps the
+    // whole run under 5 minutes), or the first rounds measure the JIT instead of the app.
     const pass = async () => {
       let total = 0;
       for (const app of apps) {
@@ -200,7 +200,7 @@ async function main() {
     };
     step("warming up: untimed passes over every target until the request rate settles");
     let previous = await pass();
-    for (let passes = 2; passes <= 6; passes++) {
+    for (let passes = 2; passes <= 4; passes++) {
       const current = await pass();
       const change = Math.abs(current - previous) / previous;
       console.log(`  pass ${passes}: ${(change * 100).toFixed(1)}% from the pass before`);
