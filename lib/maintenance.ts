@@ -7,8 +7,8 @@ export type CleanupReport = { sessions: number; revokedSessions: number; rateLim
 
 /**
  * Deletes what can never be valid again: sessions past their idle or absolute expiry, revoked
- * cookie ids whose cookies would have expired anyway, rate-limit counters past their memory, and
- * audit events older than AUDIT_RETENTION_DAYS, and revocation-log rows no cache can need.
+ * cookie ids whose cookies would have expired anyway, rate-limit counters past their memory,
+ * audit events older than AUDIT_RETENTION_DAYS and revocation-log rows no cache can need.
  * Live rows are never touched.
  */
 export async function deleteExpiredRows(): Promise<CleanupReport> {

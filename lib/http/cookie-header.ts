@@ -1,9 +1,9 @@
 /**
  * One cookie's value from a Cookie header, parsed the way Next parses it for proxy.ts
  * (`request.cookies`): pairs split at "; ", the last of duplicate names wins, a value that fails
- * to URI-decode is skipped, a bare name reads as "true". The data-access function reads the session cookie with it because
- * Next's cookies() builds mutable request and response cookie jars on every call (~20 µs) for
- * what is one lookup.
+ * to URI-decode is skipped, a bare name reads as "true". The data-access function reads the
+ * session cookie with it because Next's cookies() builds mutable request and response cookie
+ * jars on every call (~20 µs) for what is one lookup.
  */
 export function readCookie(header: string | null, name: string): string | undefined {
   if (!header) return undefined;

@@ -39,8 +39,29 @@ export type SessionCacheOptions = {
   maxEntries?: number;
 };
 
+/**
+ * The one way the stores use a cache: the value under `key` when the cache can vouch for it and
+ * `stillGood` accepts it, else `load()` from the database, cached (tagged by `tagsOf`) unless the
+ * log brought news during the read. Without a cache, always `load()`.
+ */
+export async function readThrough<T>(
+  cache: SessionCache | undefined,
+  key: string,
+  load: () => Promise<T | null>,
+  tagsOf: (value: T) => CacheTags,
+  stillGood: (value: T) => boolean = () => true,
+): Promise<T | null> {
+  if (!cache || !(await cache.ready())) return load();
+  const hit = cache.get<T>(key);
+  if (hit !== undefined && stillGood(hit)) return hit;
+  const mark = cache.mark();
+  const value = await load();
+  if (value !== null) cache.set(key, value, tagsOf(value), mark);
+  return value;
+}
+
 /** A cached answer is never older than the last read of the log by more than this (issue 6). */
-export const MAX_STALENESS_MS = 1000;
+const MAX_STALENESS_MS = 1000;
 // Past this age a request starts a read in the background; only past MAX_STALENESS_MS does one wait.
 const REFRESH_AFTER_MS = 250;
 // Each read asks again for the log's last 30 seconds: an event committed late (a transaction

@@ -1,5 +1,5 @@
 import type { Db } from "@/lib/db";
-import type { SessionCache } from "@/lib/session/cache";
+import { readThrough, type SessionCache } from "@/lib/session/cache";
 import { toPublicRole, toPublicUser } from "@/lib/users";
 import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/session/token";
 import type { SessionInfo, SessionStore } from "@/lib/session/types";
@@ -66,19 +66,16 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
   }
 
   /** The session a token names, from the cache when it can vouch for it, else from the database. */
-  async function findByToken(token: string): Promise<SessionRow | null> {
+  function findByToken(token: string): Promise<SessionRow | null> {
     const tokenHash = hashToken(token);
-    const key = `token:${tokenHash}`;
-    const usable = cache ? await cache.ready() : false;
-    if (usable) {
-      const hit = cache?.get<SessionRow>(key);
+    return readThrough(
+      cache,
+      `token:${tokenHash}`,
+      () => db().session.findUnique({ where: { tokenHash }, select: sessionRowSelect }),
+      (row) => ({ userId: row.userId, sessionId: row.id }),
       // A hit that looks expired is read again: another instance may have extended it.
-      if (hit && now() < hit.expiresAt.getTime()) return hit;
-    }
-    const mark = usable ? cache?.mark() : undefined;
-    const row = await db().session.findUnique({ where: { tokenHash }, select: sessionRowSelect });
-    if (row && mark !== undefined) cache?.set(key, row, { userId: row.userId, sessionId: row.id }, mark);
-    return row;
+      (row) => now() < row.expiresAt.getTime(),
+    );
   }
 
   /** After a write that ended sessions: this instance forgets them before answering. */

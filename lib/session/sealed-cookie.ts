@@ -3,7 +3,7 @@ import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { SessionCache } from "@/lib/session/cache";
+import { readThrough, type SessionCache } from "@/lib/session/cache";
 import { toPublicRole, toPublicUser } from "@/lib/users";
 import { generateSessionId } from "@/lib/session/token";
 import type { SessionStore } from "@/lib/session/types";
@@ -98,19 +98,19 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
   }
 
   /** The user, the per-user revocation marker and the revoked-id check: cached, or one round trip. */
-  async function readUser(seal: Seal): Promise<UserRow | undefined> {
-    const key = `seal:${seal.uid}:${seal.sid}`;
-    const usable = cache ? await cache.ready() : false;
-    const hit = usable ? cache?.get<UserRow>(key) : undefined;
-    if (hit) return hit;
-    const mark = usable ? cache?.mark() : undefined;
-    const rows = await db().$queryRaw<UserRow[]>(Prisma.sql`
-      SELECT u.id, u.email, u.name, u.role::text AS role, u."sessionsRevokedAt",
-             EXISTS (SELECT 1 FROM "RevokedSession" r WHERE r.id = ${seal.sid}) AS revoked
-      FROM "User" u WHERE u.id = ${seal.uid}`);
-    const user = rows[0];
-    if (user && mark !== undefined) cache?.set(key, user, { userId: seal.uid, sessionId: seal.sid }, mark);
-    return user;
+  function readUser(seal: Seal): Promise<UserRow | null> {
+    return readThrough(
+      cache,
+      `seal:${seal.uid}:${seal.sid}`,
+      async () => {
+        const rows = await db().$queryRaw<UserRow[]>(Prisma.sql`
+          SELECT u.id, u.email, u.name, u.role::text AS role, u."sessionsRevokedAt",
+                 EXISTS (SELECT 1 FROM "RevokedSession" r WHERE r.id = ${seal.sid}) AS revoked
+          FROM "User" u WHERE u.id = ${seal.uid}`);
+        return rows[0] ?? null;
+      },
+      () => ({ userId: seal.uid, sessionId: seal.sid }),
+    );
   }
 
   async function loadUser(seal: Seal): Promise<UserRow | null> {

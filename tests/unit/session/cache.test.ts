@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSessionCache, type SessionCache } from "@/lib/session/cache";
+import { createSessionCache, readThrough, type SessionCache } from "@/lib/session/cache";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
 const db = useTestDatabase("unit_cache");
@@ -191,6 +191,36 @@ describe("session cache", () => {
     time += 11 * 60_000;
     expect(await cache.ready()).toBe(true);
     expect(cache.get("entry")).toBeUndefined();
+  });
+
+  it("reads through: loads once, serves the hit while it is still good, loads again when not", async () => {
+    let loads = 0;
+    const load = async () => `value ${++loads}`;
+    const tags = () => ({ userId: "u" });
+    expect(await readThrough(cache, "k", load, tags)).toBe("value 1");
+    expect(await readThrough(cache, "k", load, tags)).toBe("value 1");
+    expect(await readThrough(cache, "k", load, tags, () => false)).toBe("value 2");
+    expect(await readThrough(undefined, "k", load, tags)).toBe("value 3");
+    expect(await readThrough(cache, "none", async () => null, tags)).toBeNull();
+    expect(loads).toBe(3);
+  });
+
+  it("reads through without caching what was read while news arrived", async () => {
+    const userId = await createUser();
+    const sessionId = await createSession(userId);
+    const value = await readThrough(
+      cache,
+      "raced",
+      async () => {
+        // A revocation lands while the value is being read.
+        await db().session.delete({ where: { id: sessionId } });
+        await cache.catchUp();
+        return "read before the logout was seen";
+      },
+      () => ({ userId, sessionId }),
+    );
+    expect(value).toBe("read before the logout was seen");
+    expect(cache.get("raced")).toBeUndefined();
   });
 
   it("holds at most maxEntries, dropping the oldest", async () => {
