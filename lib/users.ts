@@ -24,7 +24,7 @@ export async function findUserWithHashByEmail(email: string) {
   return getDb().user.findUnique({ where: { email }, omit: { passwordHash: false } });
 }
 
-export type CreateUserResult = { ok: true; user: PublicUser } | { ok: false; reason: "email-taken" };
+export type CreateUserResult = { ok: true; user: PublicUser; generation: number } | { ok: false; reason: "email-taken" };
 
 export async function createUser(input: {
   email: string;
@@ -34,7 +34,7 @@ export async function createUser(input: {
 }): Promise<CreateUserResult> {
   try {
     const user = await getDb().user.create({ data: input });
-    return { ok: true, user: toPublicUser(user) };
+    return { ok: true, user: toPublicUser(user), generation: user.sessionGeneration };
   } catch (error) {
     // The unique index decides races between two signups with one email.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -49,6 +49,3 @@ export async function findUserWithHashById(id: string) {
   return getDb().user.findUnique({ where: { id }, omit: { passwordHash: false } });
 }
 
-export async function updatePasswordHash(id: string, passwordHash: string): Promise<void> {
-  await getDb().user.update({ where: { id }, data: { passwordHash } });
-}

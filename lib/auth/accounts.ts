@@ -3,18 +3,23 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { LoginBody, PasswordChangeBody, SignupBody } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
 import { loginLimits, passwordChangeLimits, signupLimits } from "@/lib/rate-limit";
-import { getSessionStore, type NewSession, type RequestMeta } from "@/lib/session";
+import { getSessionStore, type CurrentSession, type NewSession, type RequestMeta } from "@/lib/session";
 import {
   createUser,
   findUserWithHashByEmail,
   findUserWithHashById,
   toPublicUser,
-  updatePasswordHash,
   type PublicUser,
 } from "@/lib/users";
 
 export type SignedIn = { ok: true; user: PublicUser; newSession: NewSession };
 export type RateLimited = { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
+/** The caller's own session was ended while its request ran: it may do nothing more. */
+export type SessionEnded = { ok: false; reason: "session-ended" };
+
+// A login whose password check raced an "end all sessions" that left the password as it was
+// checks the generation again; a few rounds, then it gives up (fail closed) rather than loop.
+const LOGIN_SESSION_TRIES = 3;
 
 export async function signup(
   body: SignupBody,
@@ -32,7 +37,9 @@ export async function signup(
     passwordHash: await hashPassword(body.password, bcryptCost),
   });
   if (!created.ok) return created;
-  const newSession = await getSessionStore().createSession(created.user, meta);
+  const newSession = await getSessionStore().createSession({ ...created.user, generation: created.generation }, meta);
+  // Only an admin ending every session of an account created a moment ago gets here.
+  if (!newSession) throw new Error("signup: the new account's sessions were ended before its first one was created");
   await recordAuthEvent("SIGNUP", { userId: created.user.id, meta, detail: { sessionId: newSession.session.id } });
   return { ok: true, user: created.user, newSession };
 }
@@ -47,28 +54,39 @@ export async function login(
   previousCookie: string | undefined,
 ): Promise<SignedIn | RateLimited | { ok: false; reason: "invalid-credentials" }> {
   const { bcryptCost } = getEnv();
-  // Checked before any password work: a locked-out account costs an attacker nothing to probe,
-  // and us no bcrypt. Unknown emails are counted exactly like known ones (no enumeration).
-  const limit = await loginLimits.check(body.email, meta.ip);
-  if (!limit.allowed) {
+  // Counted before any password work, and atomically: parallel guesses cannot all slip past a
+  // check that only reads. Unknown emails are counted exactly like known ones (no enumeration).
+  const attempt = await loginLimits.attempt(body.email, meta.ip);
+  if (!attempt.allowed) {
     const known = await findUserWithHashByEmail(body.email);
     await recordAuthEvent("RATE_LIMITED", { userId: known?.id, meta, detail: { scope: "login" } });
-    return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+    return { ok: false, reason: "rate-limited", retryAfterSeconds: attempt.retryAfterSeconds };
   }
-  const user = await findUserWithHashByEmail(body.email);
+  let user = await findUserWithHashByEmail(body.email);
   const valid = await verifyPassword(body.password, user?.passwordHash ?? null, bcryptCost);
   if (!user || !valid) {
-    await loginLimits.failed(body.email, meta.ip);
     await recordAuthEvent("LOGIN_FAILURE", { userId: user?.id, meta });
     return { ok: false, reason: "invalid-credentials" };
   }
-  await loginLimits.succeeded(body.email);
+  await loginLimits.succeeded(body.email, attempt);
   const store = getSessionStore();
   if (previousCookie) await store.invalidateSession(previousCookie);
   const publicUser = toPublicUser(user);
-  const newSession = await store.createSession(publicUser, meta);
-  await recordAuthEvent("LOGIN_SUCCESS", { userId: user.id, meta, detail: { sessionId: newSession.session.id } });
-  return { ok: true, user: publicUser, newSession };
+  const checkedHash = user.passwordHash;
+  for (let tries = 0; tries < LOGIN_SESSION_TRIES && user?.passwordHash === checkedHash; tries++) {
+    // Created only under the generation read with the password: a password change or "sign out
+    // everywhere" that landed meanwhile ends it first or makes this insert refuse.
+    const newSession = await store.createSession({ ...publicUser, generation: user.sessionGeneration }, meta);
+    if (newSession) {
+      await recordAuthEvent("LOGIN_SUCCESS", { userId: user.id, meta, detail: { sessionId: newSession.session.id } });
+      return { ok: true, user: publicUser, newSession };
+    }
+    // Sessions were ended meanwhile. If the password is the one just checked, try again under the
+    // new generation; if it changed, the password this request proved is no longer the password.
+    user = await findUserWithHashByEmail(body.email);
+  }
+  await recordAuthEvent("LOGIN_FAILURE", { userId: publicUser.id, meta });
+  return { ok: false, reason: "invalid-credentials" };
 }
 
 /** Ends the session for good, server-side; idempotent. */
@@ -82,27 +100,34 @@ export async function logout(cookieValue: string | undefined, meta: RequestMeta)
  * holding a cookie is out) and gives this device a fresh one (ASVS 3.3.3).
  */
 export async function changePassword(
-  userId: string,
+  current: CurrentSession,
   body: PasswordChangeBody,
   meta: RequestMeta,
-): Promise<SignedIn | RateLimited | { ok: false; reason: "current-password-wrong" }> {
+): Promise<SignedIn | RateLimited | SessionEnded | { ok: false; reason: "current-password-wrong" }> {
   const { bcryptCost } = getEnv();
-  // A stolen session must not become a way to guess the password behind it.
-  const limit = await passwordChangeLimits.check(userId, meta.ip);
-  if (!limit.allowed) {
+  const userId = current.user.id;
+  // A stolen session must not become a way to guess the password behind it; counted before
+  // bcrypt so that parallel guesses cannot pass together.
+  const attempt = await passwordChangeLimits.attempt(userId, meta.ip);
+  if (!attempt.allowed) {
     await recordAuthEvent("RATE_LIMITED", { userId, meta, detail: { scope: "password" } });
-    return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+    return { ok: false, reason: "rate-limited", retryAfterSeconds: attempt.retryAfterSeconds };
   }
   const user = await findUserWithHashById(userId);
   if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash, bcryptCost))) {
-    await passwordChangeLimits.failed(userId, meta.ip);
     return { ok: false, reason: "current-password-wrong" };
   }
-  await updatePasswordHash(user.id, await hashPassword(body.newPassword, bcryptCost));
+  await passwordChangeLimits.succeeded(attempt);
+  const newHash = await hashPassword(body.newPassword, bcryptCost);
   const store = getSessionStore();
-  await store.invalidateUserSessions(user.id);
+  // The new hash and the end of every session are one write, made only while the password is the
+  // one just checked (ASVS 3.3.3). Whoever proved it may change it even if a thief's "sign out
+  // everywhere" ended this session meanwhile: that is how the owner gets a stolen session out.
+  const generation = await store.invalidateUserSessions(userId, { ifPasswordHash: user.passwordHash, newPasswordHash: newHash });
+  if (generation === null) return { ok: false, reason: "current-password-wrong" };
   const publicUser = toPublicUser(user);
-  const newSession = await store.createSession(publicUser, meta);
+  const newSession = await store.createSession({ ...publicUser, generation }, meta);
+  if (!newSession) return { ok: false, reason: "session-ended" };
   await recordAuthEvent("PASSWORD_CHANGED", { userId: user.id, meta, detail: { sessionId: newSession.session.id } });
   return { ok: true, user: publicUser, newSession };
 }

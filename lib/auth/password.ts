@@ -1,8 +1,32 @@
 import bcrypt from "bcryptjs";
 import { PASSWORD_MAX_BYTES, utf8Length } from "@/lib/auth/schemas";
 
+// bcryptjs hashes on the main thread in slices of up to 100 ms. Run side by side, a burst of
+// logins fills every turn of the event loop with slices and stalls every other request (issue
+// 10: seconds for a session read). One at a time costs no throughput (a single thread does the
+// work either way) and leaves at most one slice between other requests' turns.
+const MAX_CONCURRENT_HASHES = 1;
+
+// One queue per process, whichever route bundle loaded this module.
+type HashQueue = { running: number; waiting: Array<() => void> };
+const globalForHashing = globalThis as typeof globalThis & { cloakroomHashQueue?: HashQueue };
+const queue = (globalForHashing.cloakroomHashQueue ??= { running: 0, waiting: [] });
+
+async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  if (queue.running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => queue.waiting.push(resolve));
+  else queue.running++;
+  try {
+    return await work();
+  } finally {
+    // Hand the slot straight to the next in line (first come, first served), or free it.
+    const next = queue.waiting.shift();
+    if (next) next();
+    else queue.running--;
+  }
+}
+
 export async function hashPassword(password: string, cost: number): Promise<string> {
-  return bcrypt.hash(password, cost);
+  return oneAtATime(() => bcrypt.hash(password, cost));
 }
 
 const dummyHashes = new Map<number, Promise<string>>();
@@ -11,7 +35,7 @@ const dummyHashes = new Map<number, Promise<string>>();
 function dummyHash(cost: number): Promise<string> {
   let hash = dummyHashes.get(cost);
   if (!hash) {
-    hash = bcrypt.hash("cloakroom-dummy-password", cost);
+    hash = hashPassword("cloakroom-dummy-password", cost);
     dummyHashes.set(cost, hash);
   }
   return hash;
@@ -22,7 +46,8 @@ function dummyHash(cost: number): Promise<string> {
  * full bcrypt compare, so timing does not reveal which emails are registered (ASVS 2.2.1).
  */
 export async function verifyPassword(password: string, hash: string | null, cost: number): Promise<boolean> {
-  const matches = await bcrypt.compare(password, hash ?? (await dummyHash(cost)));
+  const against = hash ?? (await dummyHash(cost));
+  const matches = await oneAtATime(() => bcrypt.compare(password, against));
   // Past 72 bytes bcrypt compares a prefix; no stored password is that long, so refuse outright.
   return matches && hash !== null && utf8Length(password) <= PASSWORD_MAX_BYTES;
 }
@@ -31,3 +56,4 @@ export async function verifyPassword(password: string, hash: string | null, cost
 export function prepareDummyHash(cost: number): Promise<string> {
   return dummyHash(cost);
 }
+

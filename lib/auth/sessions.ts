@@ -45,10 +45,14 @@ export async function revokeSession(
 export async function logoutEverywhere(
   current: CurrentSession,
   options: { keepCurrent: boolean; meta: RequestMeta },
-): Promise<{ newSession?: NewSession }> {
+): Promise<{ ok: true; newSession?: NewSession } | { ok: false; reason: "session-ended" }> {
   const store = getSessionStore();
-  await store.invalidateUserSessions(current.user.id);
+  // Keeping this device needs this session to be live at the moment of the write: a stolen copy
+  // looping "sign out everywhere else" must not outlive the owner's "sign out everywhere".
+  const generation = await store.invalidateUserSessions(current.user.id, options.keepCurrent ? { ifGeneration: current.generation } : {});
+  if (generation === null) return { ok: false, reason: "session-ended" };
   await recordAuthEvent("LOGOUT_ALL", { userId: current.user.id, meta: options.meta, detail: { scope: options.keepCurrent ? "others" : "all" } });
-  if (!options.keepCurrent) return {};
-  return { newSession: await store.createSession(current.user, options.meta) };
+  if (!options.keepCurrent) return { ok: true };
+  const newSession = await store.createSession({ ...current.user, generation }, options.meta);
+  return newSession ? { ok: true, newSession } : { ok: false, reason: "session-ended" };
 }

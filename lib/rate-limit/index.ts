@@ -33,21 +33,46 @@ const keys = {
   passwordIp: (ip: string) => `password:ip:${ip}`,
 };
 
-async function hitAll(pairs: Array<[string, LimitRule]>): Promise<LimitCheck> {
-  let result: LimitCheck = { allowed: true };
+type Counted = { key: string; window: string };
+
+/**
+ * Counts one attempt on every key before the work it guards (a bcrypt comparison) runs, so a burst
+ * of parallel attempts gets at most the limit's worth through (issue 10). Keys are taken in order;
+ * a refusal gives back what the earlier keys counted. The IP comes first, so an address that is
+ * locked out costs the account nothing.
+ */
+async function reserveAll(pairs: Array<[string, LimitRule]>): Promise<{ allowed: true; counted: Counted[] } | { allowed: false; retryAfterSeconds: number }> {
+  const counted: Counted[] = [];
   for (const [key, rule] of pairs) {
-    const check = await limiter().hit(key, rule, now());
-    if (!check.allowed && (result.allowed || check.retryAfterSeconds > result.retryAfterSeconds)) result = check;
+    const reservation = await limiter().reserve(key, rule, now());
+    if (!reservation.allowed) {
+      await releaseAll(counted);
+      return reservation;
+    }
+    counted.push({ key: reservation.key, window: reservation.window });
   }
-  return result;
+  return { allowed: true, counted };
 }
 
+async function releaseAll(counted: Counted[]): Promise<void> {
+  for (const reservation of counted) await limiter().release(reservation, now());
+}
+
+export type Attempt = Awaited<ReturnType<typeof reserveAll>>;
+export type AllowedAttempt = Extract<Attempt, { allowed: true }>;
+
 export const loginLimits = {
-  /** Before the password is checked: an unknown email is limited exactly like a known one. */
-  check: (email: string, ip: string | null) => limiter().check([keys.loginAccount(email), ...(ip ? [keys.loginIp(ip)] : [])], now()),
-  failed: (email: string, ip: string | null) =>
-    hitAll([[keys.loginAccount(email), rules().loginAccount], ...(ip ? [[keys.loginIp(ip), rules().loginIp] as [string, LimitRule]] : [])]),
-  succeeded: (email: string) => limiter().reset(keys.loginAccount(email)),
+  /**
+   * Before the password is checked; an unknown email is counted exactly like a known one. A
+   * failure then needs nothing more: it was counted here.
+   */
+  attempt: (email: string, ip: string | null) =>
+    reserveAll([...(ip ? [[keys.loginIp(ip), rules().loginIp] as [string, LimitRule]] : []), [keys.loginAccount(email), rules().loginAccount]]),
+  /** The account's failures are forgotten; the IP's count gets this attempt back. */
+  succeeded: async (email: string, attempt: AllowedAttempt) => {
+    await limiter().reset(keys.loginAccount(email));
+    await releaseAll(attempt.counted.filter((c) => c.key !== keys.loginAccount(email)));
+  },
 };
 
 export const signupLimits = {
@@ -56,7 +81,8 @@ export const signupLimits = {
 };
 
 export const passwordChangeLimits = {
-  check: (userId: string, ip: string | null) => limiter().check([keys.passwordAccount(userId), ...(ip ? [keys.passwordIp(ip)] : [])], now()),
-  failed: (userId: string, ip: string | null) =>
-    hitAll([[keys.passwordAccount(userId), rules().password], ...(ip ? [[keys.passwordIp(ip), rules().password] as [string, LimitRule]] : [])]),
+  /** Before the current password is checked, counted like a failure until it proves not to be one. */
+  attempt: (userId: string, ip: string | null) =>
+    reserveAll([...(ip ? [[keys.passwordIp(ip), rules().password] as [string, LimitRule]] : []), [keys.passwordAccount(userId), rules().password]]),
+  succeeded: (attempt: AllowedAttempt) => releaseAll(attempt.counted),
 };

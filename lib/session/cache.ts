@@ -26,6 +26,8 @@ export interface SessionCache {
    * brought news since `mark`: the value may predate a revocation the cache has already applied.
    */
   set(key: string, value: unknown, tags: CacheTags, mark: number): void;
+  /** Drops one entry: the database said the value is gone. */
+  forget(key: string): void;
   /** Reads the log now; for the instance that just revoked something, so it forgets at once. */
   catchUp(): Promise<void>;
 }
@@ -196,6 +198,8 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
       index(keysByUser, tags.userId, key);
       if (tags.sessionId) index(keysBySession, tags.sessionId, key);
     },
+
+    forget: remove,
 
     async catchUp() {
       // A read already under way may have started before the caller's write: wait it out, then

@@ -1,5 +1,7 @@
 import type { Db } from "@/lib/db";
 import { readThrough, type SessionCache } from "@/lib/session/cache";
+import { endUserSessions } from "@/lib/session/generation";
+import { utcTimestamp } from "@/lib/sql-time";
 import { toPublicRole, toPublicUser } from "@/lib/users";
 import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/session/token";
 import type { SessionInfo, SessionStore } from "@/lib/session/types";
@@ -32,7 +34,8 @@ const sessionRowSelect = {
   ...sessionInfoSelect,
   userId: true,
   absoluteExpiresAt: true,
-  user: { select: { id: true, email: true, name: true, role: true } },
+  generation: true,
+  user: { select: { id: true, email: true, name: true, role: true, sessionGeneration: true } },
 } as const;
 
 type SessionRow = {
@@ -44,8 +47,14 @@ type SessionRow = {
   absoluteExpiresAt: Date;
   userAgent: string | null;
   ip: string | null;
-  user: { id: string; email: string; name: string | null; role: "USER" | "ADMIN" };
+  generation: number;
+  user: { id: string; email: string; name: string | null; role: "USER" | "ADMIN"; sessionGeneration: number };
 };
+
+/** Whether the row may be used at `t`: not expired, and not ended by a newer session generation. */
+function isLive(row: SessionRow, t: number): boolean {
+  return t < row.expiresAt.getTime() && t < row.absoluteExpiresAt.getTime() && row.generation === row.user.sessionGeneration;
+}
 
 export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore {
   const { db, maxSessionsPerUser } = options;
@@ -74,7 +83,7 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       () => db().session.findUnique({ where: { tokenHash }, select: sessionRowSelect }),
       (row) => ({ userId: row.userId, sessionId: row.id }),
       // A hit that looks expired is read again: another instance may have extended it.
-      (row) => now() < row.expiresAt.getTime(),
+      (row) => isLive(row, now()),
     );
   }
 
@@ -83,30 +92,57 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
     if (count > 0) await cache?.catchUp();
   }
 
+  // One write per session at a time: requests arriving while a session's update is under way
+  // share its outcome instead of all writing the same update.
+  const touches = new Map<string, Promise<boolean>>();
+
+  /**
+   * Records use (and slides expiry) for a live row. False when the row is gone from the
+   * database: whatever a cache still holds, the session is over.
+   */
+  function touch(cookieValue: string, row: SessionRow, t: number, extend: boolean): Promise<boolean> {
+    let pending = touches.get(row.id);
+    if (!pending) {
+      pending = (async () => {
+        const key = `token:${hashToken(cookieValue)}`;
+        const mark = cache?.mark();
+        const lastSeenAt = new Date(t);
+        const expiresAt = extend ? new Date(Math.min(t + idleMs, row.absoluteExpiresAt.getTime())) : row.expiresAt;
+        const { count } = await db().session.updateMany({ where: { id: row.id, generation: row.generation }, data: { lastSeenAt, expiresAt } });
+        if (count === 0) {
+          cache?.forget(key);
+          return false;
+        }
+        // A new object: a cached row is never changed in place (a reader may hold it).
+        if (cache && mark !== undefined) cache.set(key, { ...row, lastSeenAt, expiresAt }, { userId: row.userId, sessionId: row.id }, mark);
+        return true;
+      })().finally(() => touches.delete(row.id));
+      touches.set(row.id, pending);
+    }
+    return pending;
+  }
+
   return {
     strategy: "database",
 
-    async createSession({ id: userId }, meta) {
+    async createSession({ id: userId, generation }, meta) {
       const token = generateToken();
-      const createdAt = new Date(now());
-      const absoluteExpiresAt = new Date(createdAt.getTime() + maxAgeMs);
-      const expiresAt = new Date(Math.min(createdAt.getTime() + idleMs, absoluteExpiresAt.getTime()));
-      const session = await db().session.create({
-        data: {
-          id: generateSessionId(),
-          tokenHash: hashToken(token),
-          userId,
-          createdAt,
-          lastSeenAt: createdAt,
-          expiresAt,
-          absoluteExpiresAt,
-          userAgent: meta.userAgent?.slice(0, 512) ?? null,
-          ip: meta.ip,
-        },
-        select: sessionInfoSelect,
-      });
+      const t = now();
+      const createdAt = new Date(t);
+      const absoluteExpiresAt = new Date(t + maxAgeMs);
+      const expiresAt = new Date(Math.min(t + idleMs, absoluteExpiresAt.getTime()));
+      const session = { id: generateSessionId(), createdAt, lastSeenAt: createdAt, expiresAt, userAgent: meta.userAgent?.slice(0, 512) ?? null, ip: meta.ip };
+      // Inserted only while the user is still at the generation the caller checked; FOR SHARE makes
+      // a concurrent "end all sessions" wait for this insert (and end it) or win first (no insert).
+      const inserted = await db().$executeRaw`
+        INSERT INTO "Session" (id, "tokenHash", "userId", generation, "createdAt", "lastSeenAt", "expiresAt", "absoluteExpiresAt", "userAgent", ip)
+        SELECT ${session.id}, ${hashToken(token)}, u.id, u."sessionGeneration", ${utcTimestamp(t)}, ${utcTimestamp(t)},
+               ${utcTimestamp(expiresAt.getTime())}, ${utcTimestamp(absoluteExpiresAt.getTime())}, ${session.userAgent}, ${session.ip}
+        FROM "User" u WHERE u.id = ${userId} AND u."sessionGeneration" = ${generation}::int
+        FOR SHARE`;
+      if (inserted === 0) return null;
       // Opportunistic clean-up of this user's dead rows, then the per-user cap (SPEC §5).
-      await db().session.deleteMany({ where: { userId, expiresAt: { lte: createdAt } } });
+      await db().session.deleteMany({ where: { userId, OR: [{ expiresAt: { lte: createdAt } }, { generation: { lt: generation } }] } });
       await forgetEnded(await evictBeyondCap(userId));
       // The cookie lives until the absolute cap; the server alone decides idle expiry, so the
       // cookie never has to be re-sent when the session slides.
@@ -118,26 +154,14 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       const row = await findByToken(cookieValue);
       if (!row) return null;
       const t = now();
-      if (t >= row.expiresAt.getTime() || t >= row.absoluteExpiresAt.getTime()) {
+      if (!isLive(row, t)) {
         await forgetEnded((await db().session.deleteMany({ where: { id: row.id } })).count);
         return null;
       }
       // Sliding expiry, Lucia's rule: extend only once past half the idle lifetime, capped.
       const shouldExtend = row.expiresAt.getTime() - t < idleMs / 2;
       const shouldTouch = t - row.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS;
-      if (shouldExtend || shouldTouch) {
-        const previous = { lastSeenAt: row.lastSeenAt, expiresAt: row.expiresAt };
-        const expiresAt = shouldExtend ? new Date(Math.min(t + idleMs, row.absoluteExpiresAt.getTime())) : row.expiresAt;
-        // The (possibly cached) row changes first, so the requests that arrive meanwhile don't
-        // all write the same update.
-        Object.assign(row, { lastSeenAt: new Date(t), expiresAt });
-        try {
-          await db().session.updateMany({ where: { id: row.id }, data: { lastSeenAt: row.lastSeenAt, expiresAt } });
-        } catch (error) {
-          Object.assign(row, previous);
-          throw error;
-        }
-      }
+      if ((shouldExtend || shouldTouch) && !(await touch(cookieValue, row, t, shouldExtend))) return null;
       return { sessionId: row.id, userId: row.userId, role: toPublicRole(row.user.role) };
     },
 
@@ -145,9 +169,9 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       if (!cookieValue || !looksLikeToken(cookieValue)) return null;
       const row = await findByToken(cookieValue);
       // The proxy checked this cookie moments ago; checking again costs nothing and closes the gap.
-      if (!row || row.id !== sessionId || row.userId !== userId || row.expiresAt.getTime() <= now()) return null;
-      const { id, createdAt, lastSeenAt, expiresAt, userAgent, ip } = row;
-      return { user: toPublicUser(row.user), session: { id, createdAt, lastSeenAt, expiresAt, userAgent, ip } };
+      if (!row || row.id !== sessionId || row.userId !== userId || !isLive(row, now())) return null;
+      const { id, createdAt, lastSeenAt, expiresAt, userAgent, ip, generation } = row;
+      return { user: toPublicUser(row.user), session: { id, createdAt, lastSeenAt, expiresAt, userAgent, ip }, generation };
     },
 
     async invalidateSession(cookieValue) {
@@ -158,8 +182,8 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       return { userId: row.userId, sessionId: row.id };
     },
 
-    async invalidateUserSessions(userId) {
-      await forgetEnded((await db().session.deleteMany({ where: { userId } })).count);
+    invalidateUserSessions(userId, endOptions) {
+      return endUserSessions(db(), cache, userId, endOptions);
     },
 
     async invalidateUserSession(userId, sessionId) {
@@ -170,11 +194,17 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
     },
 
     async listUserSessions(userId): Promise<SessionInfo[]> {
-      return db().session.findMany({
-        where: { userId, expiresAt: { gt: new Date(now()) } },
-        orderBy: { lastSeenAt: "desc" },
-        select: sessionInfoSelect,
+      const user = await db().user.findUnique({
+        where: { id: userId },
+        select: {
+          sessionGeneration: true,
+          sessions: { where: { expiresAt: { gt: new Date(now()) } }, orderBy: { lastSeenAt: "desc" }, select: { ...sessionInfoSelect, generation: true } },
+        },
       });
+      // A row of an older generation is already dead; its delete may simply not have landed yet.
+      return (user?.sessions ?? [])
+        .filter((s) => s.generation === user?.sessionGeneration)
+        .map(({ id, createdAt, lastSeenAt, expiresAt, userAgent, ip }) => ({ id, createdAt, lastSeenAt, expiresAt, userAgent, ip }));
     },
   };
 }

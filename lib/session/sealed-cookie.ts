@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { readThrough, type SessionCache } from "@/lib/session/cache";
+import { endUserSessions } from "@/lib/session/generation";
 import { toPublicRole, toPublicUser } from "@/lib/users";
 import { generateSessionId } from "@/lib/session/token";
 import type { SessionStore } from "@/lib/session/types";
@@ -25,11 +26,14 @@ export type SealedCookieStoreOptions = {
 const UNSEALED_MEMO_SIZE = 10_000;
 
 // Everything a request needs without a database read. Times are epoch milliseconds.
+// v2 carries the session generation (issue 10); v1 seals, which compared issue times with a
+// revocation instant, are refused, so their holders sign in again once after the upgrade.
 const SealSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   sid: z.string().min(1),
   uid: z.string().min(1),
   role: z.enum(["user", "admin"]),
+  gen: z.number().int().nonnegative(),
   iat: z.number().int(),
   exp: z.number().int(),
   abs: z.number().int(),
@@ -57,7 +61,7 @@ type UserRow = {
   email: string;
   name: string | null;
   role: "USER" | "ADMIN";
-  sessionsRevokedAt: Date | null;
+  sessionGeneration: number;
   revoked: boolean;
 };
 
@@ -104,7 +108,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
       `seal:${seal.uid}:${seal.sid}`,
       async () => {
         const rows = await db().$queryRaw<UserRow[]>(Prisma.sql`
-          SELECT u.id, u.email, u.name, u.role::text AS role, u."sessionsRevokedAt",
+          SELECT u.id, u.email, u.name, u.role::text AS role, u."sessionGeneration",
                  EXISTS (SELECT 1 FROM "RevokedSession" r WHERE r.id = ${seal.sid}) AS revoked
           FROM "User" u WHERE u.id = ${seal.uid}`);
         return rows[0] ?? null;
@@ -116,7 +120,8 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
   async function loadUser(seal: Seal): Promise<UserRow | null> {
     const user = await readUser(seal);
     if (!user || user.revoked) return null;
-    if (user.sessionsRevokedAt && seal.iat < user.sessionsRevokedAt.getTime()) return null;
+    // Every session of the user ended since this one was sealed: a count, so no clock is compared.
+    if (user.sessionGeneration !== seal.gen) return null;
     // A role change revokes sessions too; a mismatch means this cookie predates it.
     if (toPublicRole(user.role) !== seal.role) return null;
     return user;
@@ -128,10 +133,11 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
     async createSession(subject, meta) {
       const t = now();
       const payload: Seal = {
-        v: 1,
+        v: 2,
         sid: generateSessionId(),
         uid: subject.id,
         role: subject.role,
+        gen: subject.generation,
         iat: t,
         exp: Math.min(t + idleMs, t + maxAgeMs),
         abs: t + maxAgeMs,
@@ -139,6 +145,10 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
         ip: meta.ip,
       };
       const sealed = await seal(payload);
+      // Nothing is stored, so the check comes after sealing: a seal of a generation that moved on
+      // meanwhile is never handed out (and would be refused by loadUser if it were).
+      const current = await db().user.findUnique({ where: { id: subject.id }, select: { sessionGeneration: true } });
+      if (current?.sessionGeneration !== subject.generation) return null;
       return { ...sealed, session: infoOf(payload, t) };
     },
 
@@ -162,7 +172,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
       const payload = cookieValue ? await open(cookieValue) : null;
       if (!payload || payload.sid !== claims.sessionId || payload.uid !== claims.userId) return null;
       const user = await loadUser(payload);
-      return user && { user: toPublicUser(user), session: infoOf(payload, now()) };
+      return user && { user: toPublicUser(user), session: infoOf(payload, now()), generation: payload.gen };
     },
 
     async invalidateSession(cookieValue) {
@@ -184,10 +194,8 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
       return { userId: payload.uid, sessionId: payload.sid };
     },
 
-    async invalidateUserSessions(userId) {
-      // Every cookie issued before this instant is dead (loadUser compares issued-at).
-      await db().user.updateMany({ where: { id: userId }, data: { sessionsRevokedAt: new Date(now()) } });
-      await cache?.catchUp();
+    invalidateUserSessions(userId, endOptions) {
+      return endUserSessions(db(), cache, userId, endOptions);
     },
   };
 }

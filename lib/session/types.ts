@@ -1,10 +1,15 @@
+import type { EndUserSessionsOptions } from "@/lib/session/generation";
 import type { PublicRole, PublicUser } from "@/lib/users";
 
 /** What a browser sends and proxy.ts passes around: nothing here is trusted until validated. */
 export type RequestMeta = { userAgent: string | null; ip: string | null };
 
-/** Whom a new session belongs to. The role travels in the cookie under the cookie strategy. */
-export type SessionSubject = { id: string; role: PublicRole };
+/**
+ * Whom a new session belongs to. The role travels in the cookie under the cookie strategy.
+ * `generation` is the user's session generation as read with the check that allowed this session
+ * (password, current session): the session is created only while it is still the user's.
+ */
+export type SessionSubject = { id: string; role: PublicRole; generation: number };
 
 /** A session as users see it (SPEC §4 `session`, minus `current`, which depends on the caller). */
 export type SessionInfo = {
@@ -27,7 +32,8 @@ export type ValidatedSession = { sessionId: string; userId: string; role: Public
 
 export type NewSession = CookieToSend & { session: SessionInfo };
 
-export type CurrentSession = { user: PublicUser; session: SessionInfo };
+/** `generation`: the session generation this session was created under (lib/session/generation.ts). */
+export type CurrentSession = { user: PublicUser; session: SessionInfo; generation: number };
 
 /**
  * The one interface both strategies implement (SPEC §2). Methods throw only when the store
@@ -35,7 +41,11 @@ export type CurrentSession = { user: PublicUser; session: SessionInfo };
  */
 export interface SessionStore {
   readonly strategy: "database" | "cookie";
-  createSession(subject: SessionSubject, meta: RequestMeta): Promise<NewSession>;
+  /**
+   * Null when the user's session generation is no longer `subject.generation`: every session of
+   * theirs was ended after the check that allowed this one (issue 10), so none is created.
+   */
+  createSession(subject: SessionSubject, meta: RequestMeta): Promise<NewSession | null>;
   /**
    * Runs in proxy.ts on every request: at most one indexed lookup (database; none when the
    * session cache holds it), none (cookie).
@@ -50,7 +60,8 @@ export interface SessionStore {
   loadCurrent(claims: { userId: string; sessionId: string }, cookieValue: string | undefined): Promise<CurrentSession | null>;
   /** Ends the session the cookie names; says whose it was (for the audit log), null if none. */
   invalidateSession(cookieValue: string): Promise<{ userId: string; sessionId: string } | null>;
-  invalidateUserSessions(userId: string): Promise<void>;
+  /** Ends every session of the user: see lib/session/generation.ts. The new generation, or null. */
+  invalidateUserSessions(userId: string, options?: EndUserSessionsOptions): Promise<number | null>;
   /** Only where the store knows every session of a user (database). */
   listUserSessions?(userId: string): Promise<SessionInfo[]>;
   /** Ends one of the user's sessions by public id; false when the user has none by that id. */

@@ -27,7 +27,7 @@ describe("changeRole", () => {
     const a = await user("ADMIN");
     await user("ADMIN");
     await db().session.create({
-      data: { id: "s1", tokenHash: "h1", userId: a.id, expiresAt: new Date(Date.now() + 60_000), absoluteExpiresAt: new Date(Date.now() + 60_000) },
+      data: { id: "s1", tokenHash: "h1", userId: a.id, generation: 0, expiresAt: new Date(Date.now() + 60_000), absoluteExpiresAt: new Date(Date.now() + 60_000) },
     });
     const result = await changeRole(a.id, "user", actor);
     expect(result).toMatchObject({ ok: true, user: { id: a.id, role: "user" } });

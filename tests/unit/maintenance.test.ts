@@ -12,9 +12,9 @@ describe("deleteExpiredRows", () => {
     const at = (ms: number) => new Date(t + ms);
     await db().session.createMany({
       data: [
-        { id: "idle", tokenHash: "h1", userId: user.id, expiresAt: at(-1000), absoluteExpiresAt: at(DAY) },
-        { id: "capped", tokenHash: "h2", userId: user.id, expiresAt: at(DAY), absoluteExpiresAt: at(-1000) },
-        { id: "live", tokenHash: "h3", userId: user.id, expiresAt: at(DAY), absoluteExpiresAt: at(DAY) },
+        { id: "idle", tokenHash: "h1", userId: user.id, generation: 0, expiresAt: at(-1000), absoluteExpiresAt: at(DAY) },
+        { id: "capped", tokenHash: "h2", userId: user.id, generation: 0, expiresAt: at(DAY), absoluteExpiresAt: at(-1000) },
+        { id: "live", tokenHash: "h3", userId: user.id, generation: 0, expiresAt: at(DAY), absoluteExpiresAt: at(DAY) },
       ],
     });
     await db().revokedSession.createMany({

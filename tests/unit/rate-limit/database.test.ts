@@ -56,4 +56,50 @@ describe("database rate-limit store", () => {
     await Promise.all(Array.from({ length: 3 }, () => store.hit(k, rule, T0)));
     expect(await store.check([k], T0)).toMatchObject({ allowed: false });
   });
+
+  it("a burst of parallel attempts gets exactly the limit through, and nothing throws (issue 10)", async () => {
+    const store = createDatabaseRateLimitStore(db);
+    const k = key();
+    const results = await Promise.all(Array.from({ length: 40 }, () => store.hit(k, rule, T0)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(rule.limit);
+    expect(results.filter((r) => !r.allowed).every((r) => !r.allowed && r.retryAfterSeconds === 60)).toBe(true);
+  });
+
+  it("a reset racing a burst never breaks a hit (the row may vanish between statements)", async () => {
+    const store = createDatabaseRateLimitStore(db);
+    const k = key();
+    const settled = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? store.reset(k) : store.hit(k, { ...rule, limit: 1000 }, T0))),
+    );
+    expect(settled.filter((s) => s.status === "rejected")).toEqual([]);
+  });
+
+  it("release gives a reserved attempt back within its window, never after a lock-out started", async () => {
+    const store = createDatabaseRateLimitStore(db);
+    const k = key();
+    const first = await store.reserve(k, rule, T0);
+    const second = await store.reserve(k, rule, T0 + 1);
+    if (!first.allowed || !second.allowed) throw new Error("expected reservations");
+    await store.release(second, T0 + 2);
+    await store.release(first, T0 + 2);
+    // Both given back: the full limit is available again.
+    for (let i = 0; i < 3; i++) expect(await store.hit(k, rule, T0 + 3)).toEqual({ allowed: true });
+    const tripped = await store.reserve(k, rule, T0 + 4);
+    expect(tripped).toMatchObject({ allowed: false });
+
+    const other = key();
+    const reservations = [];
+    for (let i = 0; i < 3; i++) reservations.push(await store.reserve(other, rule, T0));
+    for (const r of reservations) if (r.allowed) await store.release(r, T0 + 1);
+    expect(await store.check([other], T0 + 1)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+
+    // A reservation from an earlier window gives nothing back to the current one.
+    const late = key();
+    const old = await store.reserve(late, rule, T0);
+    await store.hit(late, rule, T0 + 61_000);
+    await store.hit(late, rule, T0 + 61_001);
+    if (old.allowed) await store.release(old, T0 + 61_002);
+    expect(await store.hit(late, rule, T0 + 61_003)).toEqual({ allowed: true });
+    expect(await store.check([late], T0 + 61_004)).toMatchObject({ allowed: false });
+  });
 });

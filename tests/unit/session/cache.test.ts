@@ -15,7 +15,7 @@ async function createUser() {
 async function createSession(userId: string, expiresInMs = HOUR) {
   const expiresAt = new Date(Date.now() + expiresInMs);
   const row = await db().session.create({
-    data: { id: id(), tokenHash: id(), userId, expiresAt, absoluteExpiresAt: expiresAt },
+    data: { id: id(), tokenHash: id(), userId, generation: 0, expiresAt, absoluteExpiresAt: expiresAt },
   });
   return row.id;
 }
@@ -63,7 +63,7 @@ describe("revocation log (database triggers)", () => {
   it("logs every change to a user, and a deleted user with their sessions", async () => {
     const userId = await createUser();
     await db().user.update({ where: { id: userId }, data: { role: "ADMIN" } });
-    await db().user.update({ where: { id: userId }, data: { sessionsRevokedAt: new Date() } });
+    await db().user.update({ where: { id: userId }, data: { sessionGeneration: { increment: 1 } } });
     expect(await eventsOf(userId)).toEqual([
       { userId, sessionId: null },
       { userId, sessionId: null },

@@ -3,6 +3,7 @@ import { createSessionCache } from "@/lib/session/cache";
 import { createDatabaseStore } from "@/lib/session/database";
 import { hashToken } from "@/lib/session/token";
 import type { SessionStore } from "@/lib/session/types";
+import { createSessionOrFail } from "@/tests/support/sessions";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
 const IDLE = 1000; // seconds
@@ -44,7 +45,7 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
   });
 
   it("stores only the SHA-256 of the token, next to a separate public id", async () => {
-    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
+    const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     const row = await db().session.findUniqueOrThrow({ where: { id: session.id } });
     expect(row.tokenHash).toBe(hashToken(cookieValue));
     expect(Object.values(row).map(String)).not.toContain(cookieValue);
@@ -53,7 +54,7 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
   });
 
   it("validates a live token and nothing else", async () => {
-    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
+    const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     expect(await store.validateSession(cookieValue)).toEqual({ sessionId: session.id, userId, role: "user" });
     expect(await store.validateSession(session.id)).toBeNull();
     expect(await store.validateSession(hashToken(cookieValue))).toBeNull();
@@ -62,7 +63,7 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
   });
 
   it("expires after the idle timeout and deletes the row", async () => {
-    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
+    const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     advance(IDLE - 1);
     expect(await store.validateSession(cookieValue)).not.toBeNull();
     advance(IDLE);
@@ -71,7 +72,7 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
   });
 
   it("slides only once past half the idle lifetime", async () => {
-    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
+    const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     const created = clock;
     advance(IDLE / 2 - 10);
     await store.validateSession(cookieValue);
@@ -82,7 +83,7 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
   });
 
   it("never slides past the absolute lifetime", async () => {
-    const { cookieValue } = await store.createSession({ id: userId, role: "user" }, meta);
+    const { cookieValue } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     for (let used = 0; used < MAX_AGE - 600; used += 600) {
       advance(600);
       expect(await store.validateSession(cookieValue)).not.toBeNull();
@@ -92,7 +93,7 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
   });
 
   it("records last-seen at most once a minute", async () => {
-    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
+    const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     const created = clock;
     advance(30);
     await store.validateSession(cookieValue);
@@ -105,7 +106,7 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
   it("ends the oldest sessions past the per-user cap", async () => {
     const tokens: string[] = [];
     for (let i = 0; i < CAP + 2; i++) {
-      tokens.push((await store.createSession({ id: userId, role: "user" }, meta)).cookieValue);
+      tokens.push((await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta)).cookieValue);
       advance(1);
     }
     const alive = await Promise.all(tokens.map(async (t) => (await store.validateSession(t)) !== null));
@@ -114,9 +115,9 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
   });
 
   it("invalidates one session, or all of a user's", async () => {
-    const a = await store.createSession({ id: userId, role: "user" }, meta);
-    const b = await store.createSession({ id: userId, role: "user" }, meta);
-    const c = await store.createSession({ id: userId, role: "user" }, meta);
+    const a = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+    const b = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+    const c = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     await store.invalidateSession(a.cookieValue);
     expect(await store.validateSession(a.cookieValue)).toBeNull();
     expect((await store.listUserSessions!(userId)).map((s) => s.id).sort()).toEqual([b.session.id, c.session.id].sort());
@@ -126,11 +127,49 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
     expect(await store.listUserSessions!(userId)).toEqual([]);
   });
 
+  it("a login checked before logout-all gets no session after it, and a stale row is dead (issue 10)", async () => {
+    const a = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+    expect(await store.validateSession(a.cookieValue)).not.toBeNull();
+    expect(await store.invalidateUserSessions(userId)).toBe(1);
+    // The login read generation 0 with the password; logout-all landed before its insert.
+    expect(await store.createSession({ id: userId, role: "user", generation: 0 }, meta)).toBeNull();
+    expect(await db().session.count({ where: { userId } })).toBe(0);
+    // A row of an older generation (an insert that won its race, written here by hand) is dead.
+    const late = await createSessionOrFail(store, { id: userId, role: "user", generation: 1 }, meta);
+    await db().session.update({ where: { id: late.session.id }, data: { generation: 0 } });
+    expect(await store.validateSession(late.cookieValue)).toBeNull();
+    expect(await store.listUserSessions!(userId)).toEqual([]);
+  });
+
+  it("logout-all on condition: only while the user is at the generation the caller saw", async () => {
+    expect(await store.invalidateUserSessions(userId, { ifGeneration: 0 })).toBe(1);
+    expect(await store.invalidateUserSessions(userId, { ifGeneration: 0 })).toBeNull();
+    expect(await store.invalidateUserSessions(userId, { ifPasswordHash: "not-the-hash" })).toBeNull();
+    expect(await store.invalidateUserSessions(userId, { ifPasswordHash: "x", newPasswordHash: "y" })).toBe(2);
+    expect((await db().user.findUniqueOrThrow({ where: { id: userId }, omit: { passwordHash: false } })).passwordHash).toBe("y");
+  });
+
+  it("a session deleted from the database stops at once, even while cached and sliding", async () => {
+    const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+    expect(await store.validateSession(cookieValue)).not.toBeNull();
+    // Deleted without the log hearing of it (as if the trigger had missed it, issue 10).
+    await db().$executeRawUnsafe('ALTER TABLE "Session" DISABLE TRIGGER "Session_log_ended"');
+    try {
+      await db().session.delete({ where: { id: session.id } });
+    } finally {
+      await db().$executeRawUnsafe('ALTER TABLE "Session" ENABLE TRIGGER "Session_log_ended"');
+    }
+    advance(IDLE / 2 + 1); // past half the idle lifetime: this request slides the session
+    expect(await store.validateSession(cookieValue)).toBeNull();
+    expect(await store.validateSession(cookieValue)).toBeNull();
+  });
+
   it("loads the current user and session only for the matching user and cookie", async () => {
-    const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
-    const other = await store.createSession({ id: userId, role: "user" }, meta);
+    const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+    const other = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     const current = await store.loadCurrent({ userId, sessionId: session.id }, cookieValue);
     expect(current?.user).toMatchObject({ id: userId, role: "user" });
+    expect(current?.generation).toBe(0);
     expect(current?.user).not.toHaveProperty("passwordHash");
     expect(current?.session).toEqual(session);
     expect(await store.loadCurrent({ userId: "someone-else", sessionId: session.id }, cookieValue)).toBeNull();

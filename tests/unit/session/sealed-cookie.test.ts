@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createSessionCache, type SessionCache } from "@/lib/session/cache";
 import { createSealedCookieStore, passwordId } from "@/lib/session/sealed-cookie";
 import type { SessionStore } from "@/lib/session/types";
+import { createSessionOrFail } from "@/tests/support/sessions";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
 const OLD = "old-secret-old-secret-old-secret-0000";
@@ -30,7 +31,7 @@ const advance = (seconds: number) => {
   clock += seconds * 1000;
 };
 
-const subject = () => ({ id: userId, role: "user" as const });
+const subject = () => ({ id: userId, role: "user" as const, generation: 0 });
 
 // Every behaviour holds with and without the in-process cache (lib/session/cache.ts); stores made
 // in one test share its cache, like the proxy and the app in one server process.
@@ -41,7 +42,7 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
 
   it("seals user, role, session id, issued-at and expiry (AES-256 + HMAC, iron)", async () => {
     const store = storeWith([NEW]);
-    const { cookieValue, maxAgeSeconds, session } = await store.createSession(subject(), meta);
+    const { cookieValue, maxAgeSeconds, session } = await createSessionOrFail(store, subject(), meta);
     expect(cookieValue).toMatch(/^Fe26\.2\*/);
     expect(cookieValue).not.toContain(userId);
     expect(maxAgeSeconds).toBe(MAX_AGE);
@@ -52,7 +53,7 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
 
   it("validates with no database access at all", async () => {
     const store = storeWith([NEW]);
-    const { cookieValue, session } = await store.createSession(subject(), meta);
+    const { cookieValue, session } = await createSessionOrFail(store, subject(), meta);
     const offline = createSealedCookieStore({
       db: () => {
         throw new Error("database touched");
@@ -67,20 +68,20 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
 
   it("rejects tampered, truncated and foreign-secret cookies", async () => {
     const store = storeWith([NEW]);
-    const { cookieValue } = await store.createSession(subject(), meta);
+    const { cookieValue } = await createSessionOrFail(store, subject(), meta);
     const parts = cookieValue.split("*");
     parts[4] = `${parts[4]!.slice(0, -2)}${parts[4]!.endsWith("AA") ? "BB" : "AA"}`;
     expect(await store.validateSession(parts.join("*"))).toBeNull();
     expect(await store.validateSession(cookieValue.slice(0, -10))).toBeNull();
     expect(await store.validateSession("")).toBeNull();
     expect(await store.validateSession("not-a-seal")).toBeNull();
-    const foreign = await storeWith(["someone-elses-secret-that-is-long-enough"]).createSession(subject(), meta);
+    const foreign = await createSessionOrFail(storeWith(["someone-elses-secret-that-is-long-enough"]), subject(), meta);
     expect(await store.validateSession(foreign.cookieValue)).toBeNull();
   });
 
   it("expires after the idle timeout, and slides by re-sealing past half of it", async () => {
     const store = storeWith([NEW]);
-    const { cookieValue } = await store.createSession(subject(), meta);
+    const { cookieValue } = await createSessionOrFail(store, subject(), meta);
     advance(IDLE / 2 - 10);
     expect((await store.validateSession(cookieValue))?.refreshed).toBeUndefined();
     advance(20);
@@ -93,7 +94,7 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
 
   it("never slides past the absolute lifetime", async () => {
     const store = storeWith([NEW]);
-    let { cookieValue } = await store.createSession(subject(), meta);
+    let { cookieValue } = await createSessionOrFail(store, subject(), meta);
     for (let used = 0; used < MAX_AGE - 600; used += 600) {
       advance(600);
       const result = await store.validateSession(cookieValue);
@@ -105,7 +106,7 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
   });
 
   it("rotates secrets: an old seal is accepted and re-sealed with the newest; a dropped secret is refused", async () => {
-    const { cookieValue } = await storeWith([OLD]).createSession(subject(), meta);
+    const { cookieValue } = await createSessionOrFail(storeWith([OLD]), subject(), meta);
     const rotated = storeWith([NEW, OLD]);
     const result = await rotated.validateSession(cookieValue);
     expect(result?.userId).toBe(userId);
@@ -120,8 +121,8 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
 
   it("logout revokes that session for good, until it would have expired", async () => {
     const store = storeWith([NEW]);
-    const a = await store.createSession(subject(), meta);
-    const b = await store.createSession(subject(), meta);
+    const a = await createSessionOrFail(store, subject(), meta);
+    const b = await createSessionOrFail(store, subject(), meta);
     await store.invalidateSession(a.cookieValue);
     const claims = (s: typeof a) => ({ userId, sessionId: s.session.id });
     expect(await store.loadCurrent(claims(a), a.cookieValue)).toBeNull();
@@ -131,28 +132,51 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
     expect(row.expiresAt.getTime()).toBe(clock + MAX_AGE * 1000);
   });
 
-  it("logout-all marks the user: every cookie issued before is dead, later ones live", async () => {
+  it("logout-all moves the user's generation on: every cookie sealed before is dead, later ones live", async () => {
     const store = storeWith([NEW]);
-    const before = await store.createSession(subject(), meta);
-    advance(1);
-    await store.invalidateUserSessions(userId);
-    const after = await store.createSession(subject(), meta);
+    const before = await createSessionOrFail(store, subject(), meta);
+    const generation = await store.invalidateUserSessions(userId);
+    expect(generation).toBe(1);
+    const after = await createSessionOrFail(store, { ...subject(), generation: generation! }, meta);
     expect(await store.loadCurrent({ userId, sessionId: before.session.id }, before.cookieValue)).toBeNull();
-    expect(await store.loadCurrent({ userId, sessionId: after.session.id }, after.cookieValue)).not.toBeNull();
+    expect(await store.validateSession(before.cookieValue, { checkRevocation: true })).toBeNull();
+    expect(await store.loadCurrent({ userId, sessionId: after.session.id }, after.cookieValue)).toMatchObject({ generation: 1 });
+  });
+
+  it("no clock decides: a cookie sealed in the same millisecond as logout-all, but before it, is dead", async () => {
+    const store = storeWith([NEW]);
+    const before = await createSessionOrFail(store, subject(), meta);
+    await store.invalidateUserSessions(userId);
+    expect(await store.loadCurrent({ userId, sessionId: before.session.id }, before.cookieValue)).toBeNull();
+  });
+
+  it("a login checked before logout-all gets no session after it (issue 10)", async () => {
+    const store = storeWith([NEW]);
+    // The login read generation 0 with the password; logout-all landed before it sealed.
+    await store.invalidateUserSessions(userId);
+    expect(await store.createSession(subject(), meta)).toBeNull();
+  });
+
+  it("logout-all on condition: only while the user is at the generation the caller saw", async () => {
+    const store = storeWith([NEW]);
+    expect(await store.invalidateUserSessions(userId, { ifGeneration: 0 })).toBe(1);
+    expect(await store.invalidateUserSessions(userId, { ifGeneration: 0 })).toBeNull();
+    expect(await store.invalidateUserSessions("no-such-user")).toBeNull();
   });
 
   it("a cookie carrying a role the user no longer has is dead", async () => {
     const store = storeWith([NEW]);
-    const { cookieValue, session } = await store.createSession(subject(), meta);
+    const { cookieValue, session } = await createSessionOrFail(store, subject(), meta);
     await db().user.update({ where: { id: userId }, data: { role: "ADMIN" } });
     expect(await store.loadCurrent({ userId, sessionId: session.id }, cookieValue)).toBeNull();
   });
 
   it("loads the user and the session described by the cookie, only for matching claims", async () => {
     const store = storeWith([NEW]);
-    const { cookieValue, session } = await store.createSession(subject(), meta);
+    const { cookieValue, session } = await createSessionOrFail(store, subject(), meta);
     const current = await store.loadCurrent({ userId, sessionId: session.id }, cookieValue);
     expect(current?.user).toMatchObject({ id: userId, role: "user" });
+    expect(current?.generation).toBe(0);
     expect(current?.user).not.toHaveProperty("passwordHash");
     expect(current?.session).toMatchObject({ id: session.id, userAgent: "vitest", ip: "203.0.113.9" });
     expect(await store.loadCurrent({ userId, sessionId: "other" }, cookieValue)).toBeNull();

@@ -5,8 +5,8 @@ import { logoutEverywhere } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
-import { respond } from "@/lib/http/respond";
-import { expiredSessionCookie, sessionCookie } from "@/lib/session";
+import { failure, respond } from "@/lib/http/respond";
+import { expiredSessionCookie, sessionCookie, setSessionCookie } from "@/lib/session";
 
 export async function POST(request: NextRequest) {
   const env = getEnv();
@@ -16,10 +16,16 @@ export async function POST(request: NextRequest) {
   const form = { path: "/settings/sessions" };
   if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
 
-  const { newSession } = await logoutEverywhere(auth.current, {
+  const result = await logoutEverywhere(auth.current, {
     keepCurrent: body.data.keepCurrent,
     meta: requestMeta(request.headers, env.trustProxy),
   });
+  if (!result.ok) {
+    const response = respond(body.kind, failure(result, 401), { path: "/login" });
+    setSessionCookie(response, expiredSessionCookie(env.isProduction));
+    return response;
+  }
+  const { newSession } = result;
   const cookie = newSession
     ? sessionCookie(env.isProduction, newSession.cookieValue, newSession.maxAgeSeconds)
     : expiredSessionCookie(env.isProduction);

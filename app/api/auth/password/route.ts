@@ -16,7 +16,7 @@ export async function POST(request: NextRequest) {
   const form = { path: "/settings/password" };
   if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
 
-  const result = await changePassword(auth.current.user.id, body.data, requestMeta(request.headers, env.trustProxy));
+  const result = await changePassword(auth.current, body.data, requestMeta(request.headers, env.trustProxy));
   if (!result.ok) return respond(body.kind, failure(result, 401), form);
   return respondSignedIn(body.kind, 200, result, "/settings/password?notice=password-changed", form);
 }
