@@ -74,8 +74,9 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
 
   const cookieName = sessionCookieName(env.isProduction);
   // Sending a user away from /login needs certainty: a revoked sealed cookie is still well-formed,
-  // and bouncing it between /login and a protected page would loop.
-  const lookup = await lookUp(request.cookies.get(cookieName)?.value, access === "anonymous-only");
+  // and bouncing it between /login and a protected page would loop. Protected pages are checked
+  // here too, so a store that cannot be reached answers 503 from here, not as a page's crash.
+  const lookup = await lookUp(request.cookies.get(cookieName)?.value, access === "anonymous-only" || access === "protected-page");
   if (lookup.state === "unavailable" && (access === "protected-page" || access === "protected-api")) {
     return unavailable(access);
   }

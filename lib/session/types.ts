@@ -50,7 +50,8 @@ export interface SessionStore {
    * Runs in proxy.ts on every request: at most one indexed lookup (database; none when the
    * session cache holds it), none (cookie).
    * `checkRevocation` asks the cookie strategy for the database check it otherwise leaves to
-   * loadCurrent; the proxy uses it only where it must be sure (sending a user away from /login).
+   * loadCurrent; the proxy uses it where it must be sure (sending a user away from /login) and for
+   * protected pages (an outage is a 503 from the proxy, not a page that fails to render).
    */
   validateSession(cookieValue: string, options?: { checkRevocation?: boolean }): Promise<ValidatedSession | null>;
   /**

@@ -116,7 +116,9 @@ test.describe("secret rotation across restarts", () => {
       const api = await client.get("/api/auth/session", { headers: asCookie(seal) });
       expect(api.status()).toBe(503);
       const page = await client.get("/dashboard", { headers: asCookie(seal), maxRedirects: 0 });
-      expect(page.status()).toBeGreaterThanOrEqual(500);
+      // SPEC §3: the same 503 page as the database strategy's outage, not a crashed render.
+      expect(page.status()).toBe(503);
+      expect(page.headers()["retry-after"]).toBe("5");
       expect(await page.text()).not.toContain(user.email);
       await client.dispose();
     } finally {

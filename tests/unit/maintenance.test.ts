@@ -7,14 +7,15 @@ const DAY = 24 * 60 * 60 * 1000;
 
 describe("deleteExpiredRows", () => {
   it("deletes only what has expired, in every table", async () => {
-    const user = await db().user.create({ data: { email: `m${Math.random()}@test.dev`, passwordHash: "x" } });
+    const user = await db().user.create({ data: { email: `m${Math.random()}@test.dev`, passwordHash: "x", sessionGeneration: 1 } });
     const t = Date.now();
     const at = (ms: number) => new Date(t + ms);
     await db().session.createMany({
       data: [
         { id: "idle", tokenHash: "h1", userId: user.id, generation: 0, expiresAt: at(-1000), absoluteExpiresAt: at(DAY) },
         { id: "capped", tokenHash: "h2", userId: user.id, generation: 0, expiresAt: at(DAY), absoluteExpiresAt: at(-1000) },
-        { id: "live", tokenHash: "h3", userId: user.id, generation: 0, expiresAt: at(DAY), absoluteExpiresAt: at(DAY) },
+        { id: "live", tokenHash: "h3", userId: user.id, generation: 1, expiresAt: at(DAY), absoluteExpiresAt: at(DAY) },
+        { id: "ended", tokenHash: "h4", userId: user.id, generation: 0, expiresAt: at(DAY), absoluteExpiresAt: at(DAY) },
       ],
     });
     await db().revokedSession.createMany({
@@ -40,7 +41,7 @@ describe("deleteExpiredRows", () => {
     await db().revocationEvent.deleteMany();
     await db().$executeRaw`INSERT INTO "RevocationEvent" ("userId", "at") VALUES (${user.id}, now() - interval '2 hours'), (${user.id}, now())`;
 
-    expect(await deleteExpiredRows()).toEqual({ sessions: 2, revokedSessions: 1, rateLimits: 1, authEvents: 1, revocationEvents: 1 });
+    expect(await deleteExpiredRows()).toEqual({ sessions: 3, revokedSessions: 1, rateLimits: 1, authEvents: 1, revocationEvents: 1 });
     expect((await db().session.findMany()).map((s) => s.id)).toEqual(["live"]);
     expect((await db().revokedSession.findMany()).map((r) => r.id)).toEqual(["r-live"]);
     expect((await db().rateLimit.findMany()).map((r) => r.key)).toEqual(["live"]);
