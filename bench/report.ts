@@ -1,3 +1,4 @@
+import type { BurstResult } from "./burst";
 import type { LoadResult } from "./load";
 import type { MicroResult } from "./micro";
 import type { PairedResult } from "./paired";
@@ -127,4 +128,24 @@ export function printPairedTable(rows: Array<{ strategy: string; target: string;
     ]),
     2,
   );
+}
+
+export function printBurstTable(rows: Array<{ strategy: string; inFlight: number; result: BurstResult }>) {
+  console.log("\nGET /api/auth/session (4 connections), quiet and during a burst of parallel password logins");
+  console.log("strategy   logins in flight  quiet p50/p99 ms  burst p50/p99 ms  session req/s quiet → burst  logins/s  login statuses");
+  for (const { strategy, inFlight, result } of rows) {
+    const { quiet, underBurst } = result;
+    const statuses = Object.entries(result.logins).map(([status, n]) => `${status}×${n}`).join(" ");
+    console.log(
+      [
+        strategy.padEnd(10),
+        String(inFlight).padStart(16),
+        `${quiet.p50Ms}/${quiet.p99Ms}`.padStart(17),
+        `${underBurst.p50Ms}/${underBurst.p99Ms}`.padStart(17),
+        `${quiet.requestsPerSecond.toFixed(0)} → ${underBurst.requestsPerSecond.toFixed(0)}`.padStart(29),
+        result.loginsPerSecond.toFixed(1).padStart(9),
+        ` ${statuses}`,
+      ].join(" "),
+    );
+  }
 }

@@ -8,10 +8,11 @@ import { z } from "zod";
 import { createPrismaClient } from "@/lib/db";
 import { createTestDatabase } from "@/tests/support/database";
 import { startNextServer, type RunningServer } from "@/tests/support/server";
+import { runBurst, type BurstResult } from "./burst";
 import { runLoad, type LoadResult } from "./load";
 import { runMicroBenchmarks, type MicroResult } from "./micro";
 import { runPaired, type PairedResult } from "./paired";
-import { printHttpTable, printMicroTable, printPairedTable, summarise, type Target } from "./report";
+import { printBurstTable, printHttpTable, printMicroTable, printPairedTable, summarise, type Target } from "./report";
 
 // `npm run bench`: what authentication costs per request, as a ratio of the same server's public
 // routes in the same run (bench/README.md). Loopback only; every process started here is stopped here.
@@ -28,6 +29,7 @@ const Options = z.object({
   micro: z.boolean(),
   profile: z.boolean(),
   targets: z.string().optional().transform((value) => value?.split(",")),
+  burst: z.boolean(),
   bcryptCost: z.coerce.number().int().min(10).max(15),
 });
 
@@ -40,6 +42,7 @@ function readOptions() {
       strategies: { type: "string", default: "database,cookie" },
       "no-build": { type: "boolean", default: false },
       "no-micro": { type: "boolean", default: false },
+      "no-burst": { type: "boolean", default: false },
       profile: { type: "boolean", default: false },
       targets: { type: "string" },
     },
@@ -48,6 +51,7 @@ function readOptions() {
     ...values,
     build: !values["no-build"],
     micro: !values["no-micro"],
+    burst: !values["no-burst"],
     bcryptCost: process.env.BCRYPT_COST || "12",
   });
   if (!parsed.success) {
@@ -104,6 +108,9 @@ async function preCheck(app: App, target: Target) {
   const refused = without.status === 401 || (without.status === 307 && without.headers.get("location")?.startsWith("/login"));
   if (!refused) throw new Error(`${target.path} without the cookie answered ${without.status}: it does not authenticate`);
 }
+
+// As many logins in flight as the review's burst on one account (issue 10).
+const BURST_IN_FLIGHT = 40;
 
 const ALL_TARGETS: Target[] = [
   { name: "public API route", path: "/api/health", authenticated: false },
@@ -236,14 +243,25 @@ async function main() {
       }
     }
 
+    // Last, so the logins it makes (and their rate-limit rows) touch no other measurement.
+    const bursts: Array<{ strategy: Strategy; inFlight: number; result: BurstResult }> = [];
+    if (options.burst) {
+      for (const app of apps) {
+        step(`login burst: ${app.strategy}, GET /api/auth/session quiet and during ${BURST_IN_FLIGHT} parallel logins`);
+        const result = await runBurst(app.server.url, { cookie: app.cookie, durationSeconds: Math.max(options.duration, 3), inFlight: BURST_IN_FLIGHT, serverPid: app.server.process.pid });
+        bursts.push({ strategy: app.strategy, inFlight: BURST_IN_FLIGHT, result });
+      }
+    }
+
     const rows = summarise(runs, TARGETS);
     printHttpTable(rows, { databaseKind, pinned, ...options });
     printPairedTable(paired);
+    if (bursts.length > 0) printBurstTable(bursts);
 
     const file = path.join(ROOT, "bench/results", `${startedAt.toISOString().replace(/[:.]/g, "-")}-${databaseKind}.json`);
     mkdirSync(path.dirname(file), { recursive: true });
     const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
-    writeFileSync(file, `${JSON.stringify({ startedAt, commit: gitCommit(), databaseKind, options, pinned, machine, http: rows, paired, runs, micro }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ startedAt, commit: gitCommit(), databaseKind, options, pinned, machine, http: rows, paired, bursts, runs, micro }, null, 2)}\n`);
     if (options.profile) console.log("CPU profiles: .next-profiles/ (one per server, in the order of the strategies, as they stop)");
     console.log(`\nResults: ${path.relative(ROOT, file)}  (${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s in all)`);
   } finally {
