@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState, type FormEvent } from "react";
+import { safeNextPath } from "@/lib/auth/next-path";
 
 export type AuthField = {
   name: string;
@@ -47,8 +48,8 @@ export function AuthForm({ action, next, fields, submitLabel, pendingLabel, init
         body: JSON.stringify(values),
       });
       if (response.ok) {
-        // A full navigation, so the proxy sees the new cookie on the very next request.
-        window.location.assign(next);
+        // A full navigation, so the proxy sees the new cookie; checked here too, whoever rendered `next` (ASVS 5.1.5).
+        window.location.assign(safeNextPath(next));
         return;
       }
       const body = (await response.json().catch(() => ({}))) as ErrorBody;

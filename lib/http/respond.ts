@@ -46,7 +46,7 @@ export function respond(kind: BodyKind, outcome: Success | Failure, form: FormTa
     for (const [field, codes] of Object.entries(outcome.fields ?? {})) {
       if (codes[0]) query.set(`f.${field}`, codes[0]);
     }
-    if (form.next) query.set("next", form.next);
+    if (form.next) query.set("next", safeNextPath(form.next));
     const response = seeOther(`${form.path}?${query}`);
     for (const [name, value] of Object.entries(outcome.headers ?? {})) response.headers.set(name, value);
     return response;

@@ -51,6 +51,16 @@ export function passwordId(secret: string): number {
   return Number.parseInt(createHash("sha256").update(secret).digest("hex").slice(0, 12), 16);
 }
 
+/**
+ * Exactly what `seal()` below issues: iron's eight fields (prefix, numeric password id, 256-bit hex
+ * salt, 128-bit IV, ciphertext, expiry, 256-bit hex salt, HMAC-SHA256 digest) and iron-session's
+ * `~2`. The suffix and the digest's base64url spelling sit outside the HMAC and are read leniently
+ * (iron-session drops everything from the first `~`; the decoder ignores the digest's two unused
+ * bits), so anything but the canonical form is refused before unsealing (ASVS 3.5.3).
+ */
+const ISSUED_SEAL =
+  /^Fe26\.2\*(?:0|[1-9]\d{0,15})\*[0-9a-f]{64}\*[A-Za-z0-9_-]{21}[AQgw]\*[A-Za-z0-9_-]+\*[1-9]\d*\*[0-9a-f]{64}\*[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]~2$/;
+
 /** The password id an iron seal was made with (`Fe26.2*<id>*…`). */
 function sealPasswordId(cookieValue: string): string | undefined {
   return cookieValue.split("*")[1];
@@ -89,6 +99,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
   async function open(cookieValue: string): Promise<Seal | null> {
     let payload = unsealed.get(cookieValue);
     if (!payload) {
+      if (!ISSUED_SEAL.test(cookieValue)) return null;
       // A bad seal quietly unseals to {}: only the schema tells it from a good one.
       const data = await unsealData<unknown>(cookieValue, { password: unsealingPasswords, ttl: options.maxAgeSeconds });
       const parsed = SealSchema.safeParse(data);

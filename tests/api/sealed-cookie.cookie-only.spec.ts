@@ -35,6 +35,25 @@ test.describe("sealed cookies", () => {
     await stranger.dispose();
   });
 
+  test("only the exact seal issued is accepted: a changed, removed or appended last character, or no ~2, gets 401", async ({ playwright, baseURL, request, user }) => {
+    const seal = sessionCookieOf(await request.post("/api/auth/login", { data: { email: user.email, password: user.password } }))!.value;
+    const alterations: Record<string, string> = {
+      "last character changed": `${seal.slice(0, -1)}3`,
+      "last character removed": seal.slice(0, -1),
+      "a character appended": `${seal}0`,
+      "the ~2 suffix removed": seal.replace(/~2$/, ""),
+    };
+    const stranger = await playwright.request.newContext({ baseURL });
+    const statuses: Record<string, number> = {};
+    for (const [alteration, value] of Object.entries(alterations)) {
+      expect(value).not.toBe(seal);
+      statuses[alteration] = (await stranger.get("/api/auth/session", { headers: asCookie(value) })).status();
+    }
+    expect(statuses).toEqual(Object.fromEntries(Object.keys(alterations).map((alteration) => [alteration, 401])));
+    expect((await stranger.get("/api/auth/session", { headers: asCookie(seal) })).status()).toBe(200);
+    await stranger.dispose();
+  });
+
   test("a cookie replayed after logout gets 401, and pages send it to a login page that renders", async ({ playwright, baseURL, request, user }) => {
     const seal = sessionCookieOf(await request.post("/api/auth/login", { data: { email: user.email, password: user.password } }))!.value;
     expect((await request.post("/api/auth/logout")).status()).toBe(200);

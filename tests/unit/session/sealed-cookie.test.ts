@@ -33,6 +33,9 @@ const advance = (seconds: number) => {
 
 const subject = () => ({ id: userId, role: "user" as const, generation: 0 });
 
+const BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+const flipLowBit = (char: string) => BASE64URL[BASE64URL.indexOf(char) ^ 1]!;
+
 // Every behaviour holds with and without the in-process cache (lib/session/cache.ts); stores made
 // in one test share its cache, like the proxy and the app in one server process.
 describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie session store (cache: $withCache)", ({ withCache }) => {
@@ -77,6 +80,26 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
     expect(await store.validateSession("not-a-seal")).toBeNull();
     const foreign = await createSessionOrFail(storeWith(["someone-elses-secret-that-is-long-enough"]), subject(), meta);
     expect(await store.validateSession(foreign.cookieValue)).toBeNull();
+  });
+
+  it.each([
+    ["last character changed", (seal: string) => `${seal.slice(0, -1)}${seal.endsWith("3") ? "4" : "3"}`],
+    ["last character removed", (seal: string) => seal.slice(0, -1)],
+    ["a character appended", (seal: string) => `${seal}0`],
+    ["the ~2 suffix removed", (seal: string) => seal.replace(/~2$/, "")],
+    ["a second suffix appended", (seal: string) => `${seal}~2`],
+    // The digest's last base64url character carries 2 unused bits; flipping one decodes to the same MAC.
+    ["the digest re-encoded (unused bits set)", (seal: string) => seal.replace(/(.)~2$/, (_, c: string) => `${flipLowBit(c)}~2`)],
+  ])("accepts only the exact seal it issued: %s is refused", async (_, alter) => {
+    const store = storeWith([NEW]);
+    const { cookieValue, session } = await store.createSession(subject(), meta);
+    const altered = alter(cookieValue);
+    expect(altered).not.toBe(cookieValue);
+    expect(await store.validateSession(altered)).toBeNull();
+    expect(await store.validateSession(altered, { checkRevocation: true })).toBeNull();
+    expect(await store.loadCurrent({ userId, sessionId: session.id }, altered)).toBeNull();
+    // The genuine cookie is still fine: only the altered form is refused.
+    expect(await store.loadCurrent({ userId, sessionId: session.id }, cookieValue)).not.toBeNull();
   });
 
   it("expires after the idle timeout, and slides by re-sealing past half of it", async () => {
