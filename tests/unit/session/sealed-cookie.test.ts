@@ -92,7 +92,7 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
     ["the digest re-encoded (unused bits set)", (seal: string) => seal.replace(/(.)~2$/, (_, c: string) => `${flipLowBit(c)}~2`)],
   ])("accepts only the exact seal it issued: %s is refused", async (_, alter) => {
     const store = storeWith([NEW]);
-    const { cookieValue, session } = await store.createSession(subject(), meta);
+    const { cookieValue, session } = await createSessionOrFail(store, subject(), meta);
     const altered = alter(cookieValue);
     expect(altered).not.toBe(cookieValue);
     expect(await store.validateSession(altered)).toBeNull();
