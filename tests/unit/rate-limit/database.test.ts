@@ -72,6 +72,15 @@ describe("database rate-limit store", () => {
       Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? store.reset(k) : store.hit(k, { ...rule, limit: 1000 }, T0))),
     );
     expect(settled.filter((s) => s.status === "rejected")).toEqual([]);
+    // Far below the limit, every hit is allowed: a row deleted mid-burst is never a refusal.
+    expect(settled.filter((s) => s.status === "fulfilled" && s.value !== undefined && !s.value.allowed)).toEqual([]);
+  });
+
+  it("a key whose limit is 1 is locked out by its first event", async () => {
+    const store = createDatabaseRateLimitStore(db);
+    const k = key();
+    expect(await store.hit(k, { ...rule, limit: 1 }, T0)).toEqual({ allowed: true });
+    expect(await store.hit(k, { ...rule, limit: 1 }, T0 + 1)).toEqual({ allowed: false, retryAfterSeconds: 60 });
   });
 
   it("release gives a reserved attempt back within its window, never after a lock-out started", async () => {
