@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { describe, expect, it } from "vitest";
+import type { Db } from "@/lib/db";
+import { PrismaClient } from "@/lib/generated/prisma/client";
 import { createSessionCache } from "@/lib/session/cache";
 import { createDatabaseStore } from "@/lib/session/database";
 import type { SessionStore } from "@/lib/session/types";
@@ -27,6 +30,11 @@ async function createSession(userId: string, expiresInMs: number) {
 async function loggedSessions(userId: string) {
   const rows = await db().revocationEvent.findMany({ where: { userId }, orderBy: { id: "asc" } });
   return rows.map((row) => row.sessionId);
+}
+
+/** A client with one connection, so a SET on it is the zone of every query the cache makes. */
+function singleConnectionClient(): Db {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: db.url(), max: 1 }), omit: { user: { passwordHash: true } } });
 }
 
 describe(`a database in ${ZONE}`, () => {
@@ -73,5 +81,42 @@ describe(`a database in ${ZONE}`, () => {
       await revoke(store, cookieValue, userId, session.id);
       expect(await store.validateSession(cookieValue)).toBeNull();
     });
+  });
+
+  it("reads the log's last 30 seconds on catch-up, not hours more or less", async () => {
+    let time = 1_000_000;
+    const cache = createSessionCache({ db, clock: () => time });
+    expect(await cache.ready()).toBe(true);
+    const [old, fresh] = [await createUser(), await createUser()];
+    // Five minutes old: outside any read's look-back once the first read is done.
+    await db().$executeRaw`INSERT INTO "RevocationEvent" ("userId", "at") VALUES (${old}, clock_timestamp() - interval '5 minutes')`;
+    const mark = cache.mark();
+    await cache.catchUp();
+    expect(cache.mark()).toBe(mark);
+
+    cache.set("entry", "value", { userId: fresh }, cache.mark());
+    await db().user.update({ where: { id: fresh }, data: { name: "Changed" } });
+    time += 1000;
+    await cache.catchUp();
+    expect(cache.get("entry")).toBeUndefined();
+  });
+
+  it("catches up whatever zone the connection reading the log is in (the database's zone changed)", async () => {
+    const solo = singleConnectionClient();
+    try {
+      const cache = createSessionCache({ db: () => solo });
+      expect(await cache.ready()).toBe(true);
+      // Connections opened after an ALTER DATABASE … SET timezone are in the new zone.
+      await solo.$executeRaw`SELECT set_config('TimeZone', 'UTC', false)`;
+      const userId = await createUser();
+      cache.set("entry", "value", { userId }, cache.mark());
+      await db().user.update({ where: { id: userId }, data: { name: "Changed" } });
+      await cache.catchUp();
+      expect(cache.get("entry")).toBeUndefined();
+    } finally {
+      // The embedded database is one session: put its zone back for the tests that follow.
+      await solo.$executeRaw`SELECT set_config('TimeZone', ${ZONE}, false)`;
+      await solo.$disconnect();
+    }
   });
 });
