@@ -90,10 +90,18 @@ function keepProtocolSequencesWhole(server: PGLiteSocketServer) {
   };
 }
 
-/** Starts a server on a free loopback port; in memory unless `dataDir` is given. */
-export async function startEmbeddedPostgres(options: { dataDir?: string; maxConnections?: number } = {}): Promise<EmbeddedPostgres> {
+/**
+ * Starts a server on a free loopback port; in memory unless `dataDir` is given. `timeZone` sets
+ * the session TimeZone every connection sees (tests run in non-UTC zones).
+ */
+export async function startEmbeddedPostgres(
+  options: { dataDir?: string; maxConnections?: number; timeZone?: string } = {},
+): Promise<EmbeddedPostgres> {
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  // PGlite is one backend session shared by every socket connection, so ALTER DATABASE … SET
+  // (read when a backend starts) never applies; a session-level SET reaches them all.
+  if (options.timeZone) await db.query("SELECT set_config('TimeZone', $1, false)", [options.timeZone]);
   const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: options.maxConnections ?? 32 });
   keepProtocolSequencesWhole(server);
   await server.start();

@@ -82,7 +82,7 @@ export async function deleteOldRevocationEvents(db: Db): Promise<number> {
   return db.$executeRaw`DELETE FROM "RevocationEvent" WHERE "at" < statement_timestamp() - interval '1 hour'`;
 }
 
-type LogRead = { dbNow: Date; events: Array<{ id: string; userId: string; sessionId: string | null }> };
+type LogRead = { dbNowMs: number; events: Array<{ id: string; userId: string; sessionId: string | null }> };
 
 type Entry = { value: unknown; tags: CacheTags };
 
@@ -94,7 +94,9 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
   const keysBySession = new Map<string, Set<string>>();
 
   let lastReadStartedAt = Number.NEGATIVE_INFINITY;
-  let since: Date | null = null;
+  // Epoch milliseconds on the database's clock: the adapter sends a Date as zone-less text and
+  // reads a timestamptz without its offset, both wrong unless the session's TimeZone is UTC.
+  let sinceMs: number | null = null;
   let applied = new Set<string>();
   let generation = 0;
   let inFlight: Promise<void> | null = null;
@@ -131,16 +133,16 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
     const startedAt = clock();
     if (startedAt - lastReadStartedAt > MAX_GAP_MS) {
       clear();
-      since = null;
+      sinceMs = null;
       applied = new Set();
     }
     // One round trip: the log's recent rows and the database's own clock, so no instance's clock
     // (nor the test clock) decides what "recent" means.
     const [row] = await options.db().$queryRaw<LogRead[]>(Prisma.sql`
-      SELECT statement_timestamp() AS "dbNow",
+      SELECT (extract(epoch FROM statement_timestamp()) * 1000)::float8 AS "dbNowMs",
              COALESCE(json_agg(json_build_object('id', e.id::text, 'userId', e."userId", 'sessionId', e."sessionId")), '[]') AS events
       FROM "RevocationEvent" e
-      WHERE e."at" > COALESCE(${since}::timestamptz, statement_timestamp()) - ${OVERLAP}`);
+      WHERE e."at" > COALESCE(to_timestamp(${sinceMs}::float8 / 1000), statement_timestamp()) - ${OVERLAP}`);
     if (!row) throw new Error("revocation log: no answer");
     const seen = new Set<string>();
     let news = false;
@@ -154,7 +156,7 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
     }
     if (news) generation++;
     applied = seen;
-    since = row.dbNow;
+    sinceMs = row.dbNowMs;
     lastReadStartedAt = startedAt;
   }
 

@@ -8,20 +8,34 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 
 export type TestDatabase = { url: string; drop: () => Promise<void> };
 
+export type TestDatabaseOptions = {
+  /**
+   * The database's TimeZone (e.g. "Asia/Tokyo"); defaults to CLOAKROOM_TEST_DB_TIMEZONE, else the
+   * server's own. Timestamp columns hold UTC wall time, so nothing may depend on this (issue 10).
+   */
+  timeZone?: string;
+};
+
 /**
  * A fresh, migrated database for one test run: a new database on DATABASE_URL's server when
  * that is set (production parity), else an in-memory embedded one. Migrations go through the
  * ordinary `prisma migrate deploy`.
  */
-export async function createTestDatabase(label: string): Promise<TestDatabase> {
+export async function createTestDatabase(label: string, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
+  const timeZone = options.timeZone ?? (process.env.CLOAKROOM_TEST_DB_TIMEZONE || undefined);
   let database: TestDatabase;
   if (serverUrl) {
     const name = `cloakroom_${label}_${Date.now()}_${process.pid}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
+    try {
+      await admin.query(`CREATE DATABASE "${name}"`);
+      // Every later connection to it starts in this zone, as on a server configured that way.
+      if (timeZone) await admin.query(`ALTER DATABASE "${name}" SET timezone TO ${admin.escapeLiteral(timeZone)}`);
+    } finally {
+      await admin.end();
+    }
     const url = new URL(serverUrl);
     url.pathname = `/${name}`;
     database = {
@@ -34,13 +48,33 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
       },
     };
   } else {
-    const embedded = await startEmbeddedPostgres();
+    const embedded = await startEmbeddedPostgres({ timeZone });
     database = { url: embedded.url, drop: embedded.stop };
   }
-  // Asynchronous on purpose: the embedded server answers from this very process's event loop.
-  await promisify(execFile)(path.join(ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: database.url },
-  });
+  try {
+    if (timeZone) await expectTimeZone(database.url, timeZone);
+    // Asynchronous on purpose: the embedded server answers from this very process's event loop.
+    await promisify(execFile)(path.join(ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: database.url },
+    });
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
   return database;
+}
+
+/** A run asked for a zone must not quietly run in another. */
+async function expectTimeZone(url: string, timeZone: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ zone: string }>("SELECT current_setting('TimeZone') AS zone");
+    if (rows[0]?.zone.toLowerCase() !== timeZone.toLowerCase()) {
+      throw new Error(`test database: asked for time zone ${timeZone}, a new connection got ${rows[0]?.zone}`);
+    }
+  } finally {
+    await client.end();
+  }
 }
