@@ -6,6 +6,7 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 import { createSessionCache } from "@/lib/session/cache";
 import { createDatabaseStore } from "@/lib/session/database";
 import type { SessionStore } from "@/lib/session/types";
+import { createSessionOrFail } from "@/tests/support/sessions";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
 // Issue 10 item 4: timestamp columns hold UTC wall time, and nothing may read them in the
@@ -24,7 +25,7 @@ async function createUser() {
 
 async function createSession(userId: string, expiresInMs: number) {
   const expiresAt = new Date(Date.now() + expiresInMs);
-  return (await db().session.create({ data: { id: id(), tokenHash: id(), userId, expiresAt, absoluteExpiresAt: expiresAt } })).id;
+  return (await db().session.create({ data: { id: id(), tokenHash: id(), userId, generation: 0, expiresAt, absoluteExpiresAt: expiresAt } })).id;
 }
 
 async function loggedSessions(userId: string) {
@@ -76,7 +77,7 @@ describe(`a database in ${ZONE}`, () => {
         cache: createSessionCache({ db }),
       });
       const userId = await createUser();
-      const { cookieValue, session } = await store.createSession({ id: userId, role: "user" }, meta);
+      const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
       for (let i = 0; i < 3; i++) expect(await store.validateSession(cookieValue)).toMatchObject({ sessionId: session.id });
       await revoke(store, cookieValue, userId, session.id);
       expect(await store.validateSession(cookieValue)).toBeNull();
