@@ -14,6 +14,8 @@ import {
 
 export type SignedIn = { ok: true; user: PublicUser; newSession: NewSession };
 export type RateLimited = { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
+/** Every session of the account was ended again and again while this login tried to create one. */
+export type SessionsChurning = { ok: false; reason: "sessions-churning"; retryAfterSeconds: number };
 /** The caller's own session was ended while its request ran: it may do nothing more. */
 export type SessionEnded = { ok: false; reason: "session-ended" };
 
@@ -52,7 +54,7 @@ export async function login(
   body: LoginBody,
   meta: RequestMeta,
   previousCookie: string | undefined,
-): Promise<SignedIn | RateLimited | { ok: false; reason: "invalid-credentials" }> {
+): Promise<SignedIn | RateLimited | SessionsChurning | { ok: false; reason: "invalid-credentials" }> {
   const { bcryptCost } = getEnv();
   // Counted before any password work, and atomically: parallel guesses cannot all slip past a
   // check that only reads. Unknown emails are counted exactly like known ones (no enumeration).
@@ -65,28 +67,36 @@ export async function login(
   let user = await findUserWithHashByEmail(body.email);
   const valid = await verifyPassword(body.password, user?.passwordHash ?? null, bcryptCost);
   if (!user || !valid) {
+    await loginLimits.failed(attempt);
     await recordAuthEvent("LOGIN_FAILURE", { userId: user?.id, meta });
     return { ok: false, reason: "invalid-credentials" };
   }
   await loginLimits.succeeded(body.email, attempt);
   const store = getSessionStore();
   if (previousCookie) await store.invalidateSession(previousCookie);
-  const publicUser = toPublicUser(user);
   const checkedHash = user.passwordHash;
-  for (let tries = 0; tries < LOGIN_SESSION_TRIES && user?.passwordHash === checkedHash; tries++) {
+  for (let tries = 0; tries < LOGIN_SESSION_TRIES; tries++) {
     // Created only under the generation read with the password: a password change or "sign out
     // everywhere" that landed meanwhile ends it first or makes this insert refuse.
+    const publicUser = toPublicUser(user);
     const newSession = await store.createSession({ ...publicUser, generation: user.sessionGeneration }, meta);
     if (newSession) {
       await recordAuthEvent("LOGIN_SUCCESS", { userId: user.id, meta, detail: { sessionId: newSession.session.id } });
       return { ok: true, user: publicUser, newSession };
     }
     // Sessions were ended meanwhile. If the password is the one just checked, try again under the
-    // new generation; if it changed, the password this request proved is no longer the password.
-    user = await findUserWithHashByEmail(body.email);
+    // new generation (and the role as it is now); if it changed, what this request proved is no
+    // longer the password.
+    const reread = await findUserWithHashByEmail(body.email);
+    if (!reread || reread.passwordHash !== checkedHash) {
+      await recordAuthEvent("LOGIN_FAILURE", { userId: user.id, meta });
+      return { ok: false, reason: "invalid-credentials" };
+    }
+    user = reread;
   }
-  await recordAuthEvent("LOGIN_FAILURE", { userId: publicUser.id, meta });
-  return { ok: false, reason: "invalid-credentials" };
+  // The password was right, but every session of the account keeps being ended (someone holding a
+  // session is looping "sign out everywhere"): a retryable answer, never "wrong password".
+  return { ok: false, reason: "sessions-churning", retryAfterSeconds: 1 };
 }
 
 /** Ends the session for good, server-side; idempotent. */
@@ -115,6 +125,7 @@ export async function changePassword(
   }
   const user = await findUserWithHashById(userId);
   if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash, bcryptCost))) {
+    await passwordChangeLimits.failed(attempt);
     return { ok: false, reason: "current-password-wrong" };
   }
   await passwordChangeLimits.succeeded(attempt);
@@ -127,7 +138,8 @@ export async function changePassword(
   if (generation === null) return { ok: false, reason: "current-password-wrong" };
   const publicUser = toPublicUser(user);
   const newSession = await store.createSession({ ...publicUser, generation }, meta);
+  await recordAuthEvent("PASSWORD_CHANGED", { userId: user.id, meta, detail: newSession ? { sessionId: newSession.session.id } : {} });
+  // Changed, but every session was ended once more before this device's new one was made.
   if (!newSession) return { ok: false, reason: "session-ended" };
-  await recordAuthEvent("PASSWORD_CHANGED", { userId: user.id, meta, detail: { sessionId: newSession.session.id } });
   return { ok: true, user: publicUser, newSession };
 }

@@ -19,6 +19,7 @@ const MESSAGES = {
   "email-taken": () => "An account with this email already exists.",
   "current-password-wrong": () => "Your current password is not correct.",
   "password-changed": () => "Password changed. Every other session has been signed out.",
+  "sessions-churning": () => "Signing in could not finish: this account's sessions are being ended again and again. Try again in a moment.",
   "session-ended": () => "This session has ended. Please sign in again.",
   "session-not-found": () => "That session does not exist or has already ended.",
   "session-revoked": () => "Session signed out.",

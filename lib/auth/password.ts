@@ -7,10 +7,11 @@ import { PASSWORD_MAX_BYTES, utf8Length } from "@/lib/auth/schemas";
 // work either way) and leaves at most one slice between other requests' turns.
 const MAX_CONCURRENT_HASHES = 1;
 
-// One queue per process, whichever route bundle loaded this module.
-type HashQueue = { running: number; waiting: Array<() => void> };
-const globalForHashing = globalThis as typeof globalThis & { cloakroomHashQueue?: HashQueue };
-const queue = (globalForHashing.cloakroomHashQueue ??= { running: 0, waiting: [] });
+// One queue (and one dummy hash) per process, whichever bundle loaded this module: the start-up
+// warm-up (instrumentation) and the login route are separate bundles.
+type Hashing = { running: number; waiting: Array<() => void>; dummyHashes: Map<number, Promise<string>> };
+const globalForHashing = globalThis as typeof globalThis & { cloakroomHashing?: Hashing };
+const queue: Hashing = (globalForHashing.cloakroomHashing ??= { running: 0, waiting: [], dummyHashes: new Map() });
 
 async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
   if (queue.running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => queue.waiting.push(resolve));
@@ -29,14 +30,12 @@ export async function hashPassword(password: string, cost: number): Promise<stri
   return oneAtATime(() => bcrypt.hash(password, cost));
 }
 
-const dummyHashes = new Map<number, Promise<string>>();
-
 /** A real hash at the configured cost, so comparing against it takes as long as a real check. */
 function dummyHash(cost: number): Promise<string> {
-  let hash = dummyHashes.get(cost);
+  let hash = queue.dummyHashes.get(cost);
   if (!hash) {
     hash = hashPassword("cloakroom-dummy-password", cost);
-    dummyHashes.set(cost, hash);
+    queue.dummyHashes.set(cost, hash);
   }
   return hash;
 }

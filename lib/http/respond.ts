@@ -86,7 +86,8 @@ export function failure(
   if (result.reason === "rate-limited") {
     return { ok: false, status: 429, error: "rate-limited", headers: { "Retry-After": String(result.retryAfterSeconds ?? 60) } };
   }
-  return { ok: false, status, error: result.reason };
+  const headers = result.retryAfterSeconds === undefined ? undefined : { "Retry-After": String(result.retryAfterSeconds) };
+  return { ok: false, status, error: result.reason, ...(headers ? { headers } : {}) };
 }
 
 export function jsonError(status: number, error: string): NextResponse {

@@ -2,7 +2,7 @@ import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { createDatabaseRateLimitStore } from "@/lib/rate-limit/database";
-import type { LimitCheck, LimitRule, RateLimitStore } from "@/lib/rate-limit/types";
+import type { Hold, LimitCheck, LimitRule, RateLimitStore } from "@/lib/rate-limit/types";
 
 export type { LimitCheck } from "@/lib/rate-limit/types";
 
@@ -33,45 +33,47 @@ const keys = {
   passwordIp: (ip: string) => `password:ip:${ip}`,
 };
 
-type Counted = { key: string; window: string };
-
 /**
- * Counts one attempt on every key before the work it guards (a bcrypt comparison) runs, so a burst
+ * Holds one attempt on every key before the work it guards (a bcrypt comparison) runs, so a burst
  * of parallel attempts gets at most the limit's worth through (issue 10). Keys are taken in order;
- * a refusal gives back what the earlier keys counted. The IP comes first, so an address that is
+ * a refusal gives back what the earlier keys held. The IP comes first, so an address that is
  * locked out costs the account nothing.
  */
-async function reserveAll(pairs: Array<[string, LimitRule]>): Promise<{ allowed: true; counted: Counted[] } | { allowed: false; retryAfterSeconds: number }> {
-  const counted: Counted[] = [];
+async function reserveAll(pairs: Array<[string, LimitRule]>): Promise<{ allowed: true; holds: Hold[] } | { allowed: false; retryAfterSeconds: number }> {
+  const holds: Hold[] = [];
   for (const [key, rule] of pairs) {
     const reservation = await limiter().reserve(key, rule, now());
     if (!reservation.allowed) {
-      await releaseAll(counted);
+      await releaseAll(holds);
       return reservation;
     }
-    counted.push({ key: reservation.key, window: reservation.window });
+    holds.push({ key: reservation.key, rule: reservation.rule, window: reservation.window });
   }
-  return { allowed: true, counted };
+  return { allowed: true, holds };
 }
 
-async function releaseAll(counted: Counted[]): Promise<void> {
-  for (const reservation of counted) await limiter().release(reservation, now());
+async function releaseAll(holds: Hold[]): Promise<void> {
+  for (const hold of holds) await limiter().release(hold, now());
+}
+
+async function failAll(holds: Hold[]): Promise<void> {
+  for (const hold of holds) await limiter().failed(hold, now());
 }
 
 export type Attempt = Awaited<ReturnType<typeof reserveAll>>;
-export type AllowedAttempt = Extract<Attempt, { allowed: true }>;
+export type HeldAttempt = Extract<Attempt, { allowed: true }>;
 
+// A request that dies between reserve and settle holds its attempt until the window ends.
 export const loginLimits = {
-  /**
-   * Before the password is checked; an unknown email is counted exactly like a known one. A
-   * failure then needs nothing more: it was counted here.
-   */
+  /** Before the password is checked; an unknown email is held exactly like a known one. */
   attempt: (email: string, ip: string | null) =>
     reserveAll([...(ip ? [[keys.loginIp(ip), rules().loginIp] as [string, LimitRule]] : []), [keys.loginAccount(email), rules().loginAccount]]),
-  /** The account's failures are forgotten; the IP's count gets this attempt back. */
-  succeeded: async (email: string, attempt: AllowedAttempt) => {
+  /** A wrong password: a failure on the account and the IP. */
+  failed: (attempt: HeldAttempt) => failAll(attempt.holds),
+  /** The account's failures are forgotten; the IP gets this attempt back. */
+  succeeded: async (email: string, attempt: HeldAttempt) => {
     await limiter().reset(keys.loginAccount(email));
-    await releaseAll(attempt.counted.filter((c) => c.key !== keys.loginAccount(email)));
+    await releaseAll(attempt.holds.filter((hold) => hold.key !== keys.loginAccount(email)));
   },
 };
 
@@ -81,8 +83,9 @@ export const signupLimits = {
 };
 
 export const passwordChangeLimits = {
-  /** Before the current password is checked, counted like a failure until it proves not to be one. */
+  /** Before the current password is checked. */
   attempt: (userId: string, ip: string | null) =>
     reserveAll([...(ip ? [[keys.passwordIp(ip), rules().password] as [string, LimitRule]] : []), [keys.passwordAccount(userId), rules().password]]),
-  succeeded: (attempt: AllowedAttempt) => releaseAll(attempt.counted),
+  failed: (attempt: HeldAttempt) => failAll(attempt.holds),
+  succeeded: (attempt: HeldAttempt) => releaseAll(attempt.holds),
 };

@@ -108,7 +108,11 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
         const mark = cache?.mark();
         const lastSeenAt = new Date(t);
         const expiresAt = extend ? new Date(Math.min(t + idleMs, row.absoluteExpiresAt.getTime())) : row.expiresAt;
-        const { count } = await db().session.updateMany({ where: { id: row.id, generation: row.generation }, data: { lastSeenAt, expiresAt } });
+        // Only a row still of its user's generation: a dead row is never extended (nor cached again).
+        const { count } = await db().session.updateMany({
+          where: { id: row.id, generation: row.generation, user: { is: { sessionGeneration: row.generation } } },
+          data: { lastSeenAt, expiresAt },
+        });
         if (count === 0) {
           cache?.forget(key);
           return false;
@@ -141,6 +145,13 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
         FROM "User" u WHERE u.id = ${userId} AND u."sessionGeneration" = ${generation}::int
         FOR SHARE`;
       if (inserted === 0) return null;
+      // An "end all sessions" that queued behind the insert deletes with a snapshot taken before
+      // it: the row stays, dead by its generation. Checked once more, so such a login says so.
+      const current = await db().user.findUnique({ where: { id: userId }, select: { sessionGeneration: true } });
+      if (current?.sessionGeneration !== generation) {
+        await db().session.deleteMany({ where: { id: session.id } });
+        return null;
+      }
       // Opportunistic clean-up of this user's dead rows, then the per-user cap (SPEC §5).
       await db().session.deleteMany({ where: { userId, OR: [{ expiresAt: { lte: createdAt } }, { generation: { lt: generation } }] } });
       await forgetEnded(await evictBeyondCap(userId));

@@ -35,7 +35,8 @@ export async function endUserSessions(
   const rows = await db.$queryRaw<Array<{ generation: number }>>`
     WITH advanced AS (
       UPDATE "User"
-      SET "sessionGeneration" = "sessionGeneration" + 1,
+      -- Only equality is ever asked of a generation, so it wraps instead of overflowing int4.
+      SET "sessionGeneration" = ("sessionGeneration" + 1) % 2147483647,
           "passwordHash" = COALESCE(${newPasswordHash}::text, "passwordHash"),
           "updatedAt" = (now() AT TIME ZONE 'UTC')
       WHERE id = ${userId}

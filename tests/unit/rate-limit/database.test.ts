@@ -83,32 +83,55 @@ describe("database rate-limit store", () => {
     expect(await store.hit(k, { ...rule, limit: 1 }, T0 + 1)).toEqual({ allowed: false, retryAfterSeconds: 60 });
   });
 
-  it("release gives a reserved attempt back within its window, never after a lock-out started", async () => {
+  it("holds at most the limit's attempts at once; holds alone never lock a key out", async () => {
     const store = createDatabaseRateLimitStore(db);
     const k = key();
-    const first = await store.reserve(k, rule, T0);
-    const second = await store.reserve(k, rule, T0 + 1);
-    if (!first.allowed || !second.allowed) throw new Error("expected reservations");
-    await store.release(second, T0 + 2);
-    await store.release(first, T0 + 2);
-    // Both given back: the full limit is available again.
-    for (let i = 0; i < 3; i++) expect(await store.hit(k, rule, T0 + 3)).toEqual({ allowed: true });
-    const tripped = await store.reserve(k, rule, T0 + 4);
-    expect(tripped).toMatchObject({ allowed: false });
+    const holds = await Promise.all(Array.from({ length: 10 }, () => store.reserve(k, rule, T0)));
+    const allowed = holds.filter((h) => h.allowed);
+    expect(allowed).toHaveLength(rule.limit);
+    expect(holds.filter((h) => !h.allowed)).toEqual(Array(10 - rule.limit).fill({ allowed: false, retryAfterSeconds: 1 }));
+    // Every held attempt succeeded (issue 10 review: successes must not start a lock-out).
+    for (const hold of allowed) if (hold.allowed) await store.release(hold, T0 + 1);
+    expect(await store.check([k], T0 + 1)).toEqual({ allowed: true });
+    for (let i = 0; i < rule.limit; i++) expect(await store.reserve(k, rule, T0 + 2)).toMatchObject({ allowed: true });
+  });
 
-    const other = key();
-    const reservations = [];
-    for (let i = 0; i < 3; i++) reservations.push(await store.reserve(other, rule, T0));
-    for (const r of reservations) if (r.allowed) await store.release(r, T0 + 1);
-    expect(await store.check([other], T0 + 1)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+  it("held attempts that fail count; the failure that reaches the limit locks the key out", async () => {
+    const store = createDatabaseRateLimitStore(db);
+    const k = key();
+    const holds = [];
+    for (let i = 0; i < rule.limit; i++) holds.push(await store.reserve(k, rule, T0));
+    for (const hold of holds.slice(0, -1)) if (hold.allowed) await store.failed(hold, T0 + 1);
+    expect(await store.check([k], T0 + 1)).toEqual({ allowed: true });
+    const last = holds.at(-1)!;
+    if (last.allowed) await store.failed(last, T0 + 2);
+    expect(await store.check([k], T0 + 2)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect(await store.reserve(k, rule, T0 + 3)).toEqual({ allowed: false, retryAfterSeconds: 60 });
+    // After the lock-out, the window starts empty.
+    for (let i = 0; i < rule.limit; i++) expect(await store.reserve(k, rule, T0 + 2 + 60_000)).toMatchObject({ allowed: true });
+  });
 
-    // A reservation from an earlier window gives nothing back to the current one.
-    const late = key();
-    const old = await store.reserve(late, rule, T0);
-    await store.hit(late, rule, T0 + 61_000);
-    await store.hit(late, rule, T0 + 61_001);
-    if (old.allowed) await store.release(old, T0 + 61_002);
-    expect(await store.hit(late, rule, T0 + 61_003)).toEqual({ allowed: true });
-    expect(await store.check([late], T0 + 61_004)).toMatchObject({ allowed: false });
+  it("a few failures and a success: no lock-out, and the success's hold is given back", async () => {
+    const store = createDatabaseRateLimitStore(db);
+    const k = key();
+    const [a, b, c] = [await store.reserve(k, rule, T0), await store.reserve(k, rule, T0), await store.reserve(k, rule, T0)];
+    if (!a.allowed || !b.allowed || !c.allowed) throw new Error("expected holds");
+    await store.failed(a, T0 + 1);
+    await store.failed(b, T0 + 1);
+    await store.release(c, T0 + 1);
+    expect(await store.check([k], T0 + 1)).toEqual({ allowed: true });
+    const next = await store.reserve(k, rule, T0 + 2);
+    expect(next).toMatchObject({ allowed: true });
+    expect(await store.reserve(k, rule, T0 + 2)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+  });
+
+  it("a hold from an earlier window gives nothing back to the current one", async () => {
+    const store = createDatabaseRateLimitStore(db);
+    const k = key();
+    const old = await store.reserve(k, rule, T0);
+    const fresh = [await store.reserve(k, rule, T0 + 61_000), await store.reserve(k, rule, T0 + 61_000), await store.reserve(k, rule, T0 + 61_000)];
+    expect(fresh.every((h) => h.allowed)).toBe(true);
+    if (old.allowed) await store.release(old, T0 + 61_001);
+    expect(await store.reserve(k, rule, T0 + 61_002)).toEqual({ allowed: false, retryAfterSeconds: 1 });
   });
 });

@@ -15,8 +15,9 @@ export async function POST(request: NextRequest) {
 
   const previousCookie = request.cookies.get(sessionCookieName(env.isProduction))?.value;
   const result = await login(body.data, requestMeta(request.headers, env.trustProxy), previousCookie);
-  // One answer for unknown email and wrong password: same status, same text (SPEC §4).
-  if (!result.ok) return respond(body.kind, failure(result, 401), form);
+  // One answer for unknown email and wrong password: same status, same text (SPEC §4). A right
+  // password whose account's sessions keep being ended may try again: 503, not "wrong password".
+  if (!result.ok) return respond(body.kind, failure(result, result.reason === "sessions-churning" ? 503 : 401), form);
 
   return respondSignedIn(body.kind, 200, result, body.data.next, form);
 }
