@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { COOKIE, createUser, expect, test, type TestUser } from "../fixtures";
+import { createUser, expect, test, type TestUser } from "../fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/database";
+import { send as sendTo, signIn as signInTo, statusOf } from "../support/plain-http";
 import { startNextServer, type RunningServer } from "../support/server";
 import { serverEnv } from "../support/test-env";
 
@@ -29,26 +30,9 @@ test.afterAll(async () => {
   await database?.drop();
 });
 
-function send(path: string, cookie: string, method = "GET") {
-  return fetch(`${server.url}${path}`, { method, headers: { cookie: `${COOKIE}=${cookie}` }, redirect: "manual" });
-}
-
-async function status(path: string, cookie: string, method = "GET") {
-  const response = await send(path, cookie, method);
-  await response.arrayBuffer();
-  return response.status;
-}
-
-async function signIn(user: TestUser): Promise<string> {
-  const response = await fetch(`${server.url}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: user.email, password: user.password }),
-  });
-  expect(response.status).toBe(200);
-  const line = response.headers.getSetCookie().find((value) => value.startsWith(`${COOKIE}=`));
-  return line!.slice(COOKIE.length + 1).split(";")[0]!;
-}
+const send = (path: string, cookie: string, method = "GET") => sendTo(`${server.url}${path}`, cookie, { method });
+const status = (path: string, cookie: string, method = "GET") => statusOf(`${server.url}${path}`, cookie, { method });
+const signIn = (user: TestUser) => signInTo(server.url, user);
 
 /** Used a few times, so the server's session cache holds it. */
 async function signedInAndCached(user: TestUser): Promise<string> {

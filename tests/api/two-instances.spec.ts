@@ -1,4 +1,5 @@
-import { COOKIE, createUser, expect, query, test, type TestUser } from "../fixtures";
+import { createUser, expect, query, test } from "../fixtures";
+import { send, signIn, statusOf } from "../support/plain-http";
 import { startNextServer, type RunningServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
@@ -19,31 +20,7 @@ test.afterAll(async () => {
   await other?.stop();
 });
 
-function send(url: string, cookie: string, init: { method?: string; body?: unknown } = {}) {
-  return fetch(url, {
-    method: init.method ?? "GET",
-    headers: { cookie: `${COOKIE}=${cookie}`, ...(init.body ? { "content-type": "application/json" } : {}) },
-    body: init.body ? JSON.stringify(init.body) : undefined,
-    redirect: "manual",
-  });
-}
-
-async function signIn(baseURL: string, user: TestUser): Promise<string> {
-  const response = await fetch(`${baseURL}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: user.email, password: user.password }),
-  });
-  expect(response.status).toBe(200);
-  const cookie = response.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`));
-  return cookie!.slice(COOKIE.length + 1).split(";")[0]!;
-}
-
-async function sessionStatus(baseURL: string, cookie: string): Promise<number> {
-  const response = await send(`${baseURL}/api/auth/session`, cookie);
-  await response.arrayBuffer();
-  return response.status;
-}
+const sessionStatus = (baseURL: string, cookie: string) => statusOf(`${baseURL}/api/auth/session`, cookie);
 
 /** Both instances have served each session, so both hold it in their caches. */
 async function warm(baseURL: string, cookies: string[]) {
