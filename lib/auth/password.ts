@@ -1,41 +1,100 @@
+import { Worker } from "node:worker_threads";
 import bcrypt from "bcryptjs";
+import type { HashAnswer, HashJob, HashWork } from "@/lib/auth/bcrypt-worker";
 import { PASSWORD_MAX_BYTES, utf8Length } from "@/lib/auth/schemas";
 
-// bcryptjs hashes on the main thread in slices of up to 100 ms. Run side by side, a burst of
-// logins fills every turn of the event loop with slices and stalls every other request (issue
-// 10: seconds for a session read). One at a time costs no throughput (a single thread does the
-// work either way) and leaves at most one slice between other requests' turns.
-const MAX_CONCURRENT_HASHES = 1;
+// bcryptjs is pure JavaScript. On the main thread a hash holds the event loop in slices of up to
+// 100 ms, so a burst of logins stalled every other request for seconds (issue 10). Hashes run on
+// one worker thread per process instead, one at a time in arrival order (its message queue):
+// concurrent hashing is bounded and never blocks request handling. Where no worker can be started,
+// they run on the main thread, still one at a time.
 
-// One queue (and one dummy hash) per process, whichever bundle loaded this module: the start-up
-// warm-up (instrumentation) and the login route are separate bundles.
-type Hashing = { running: number; waiting: Array<() => void>; dummyHashes: Map<number, Promise<string>> };
+type Pending = { resolve: (value: string | boolean) => void; reject: (error: Error) => void };
+type Hashing = {
+  worker: Worker | null | undefined;
+  nextId: number;
+  pending: Map<number, Pending>;
+  // Main-thread fallback queue.
+  running: boolean;
+  waiting: Array<() => void>;
+  dummyHashes: Map<number, Promise<string>>;
+};
+
+// One hasher (and one dummy hash) per process, whichever bundle loaded this module: the start-up
+// warm-up (instrumentation) and the route handlers are separate bundles.
 const globalForHashing = globalThis as typeof globalThis & { cloakroomHashing?: Hashing };
-const queue: Hashing = (globalForHashing.cloakroomHashing ??= { running: 0, waiting: [], dummyHashes: new Map() });
+const state: Hashing = (globalForHashing.cloakroomHashing ??= {
+  worker: undefined,
+  nextId: 1,
+  pending: new Map(),
+  running: false,
+  waiting: [],
+  dummyHashes: new Map(),
+});
 
-async function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
-  if (queue.running >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => queue.waiting.push(resolve));
-  else queue.running++;
+function startWorker(): Worker | null {
   try {
-    return await work();
-  } finally {
-    // Hand the slot straight to the next in line (first come, first served), or free it.
-    const next = queue.waiting.shift();
-    if (next) next();
-    else queue.running--;
+    const worker = new Worker(new URL("./bcrypt-worker.ts", import.meta.url));
+    worker.unref();
+    worker.on("message", (answer: HashAnswer) => {
+      const job = state.pending.get(answer.id);
+      if (!job) return;
+      state.pending.delete(answer.id);
+      if (state.pending.size === 0) worker.unref();
+      if (answer.ok) job.resolve(answer.result);
+      else job.reject(new Error(answer.error));
+    });
+    worker.on("error", (error) => {
+      console.error("password hashing: the worker thread failed; hashing on the main thread from now on", error);
+      state.worker = null;
+      for (const job of state.pending.values()) job.reject(error);
+      state.pending.clear();
+    });
+    return worker;
+  } catch (error) {
+    console.error("password hashing: no worker thread; hashing on the main thread", error);
+    return null;
   }
 }
 
+async function onMainThread<T>(work: () => Promise<T>): Promise<T> {
+  if (state.running) await new Promise<void>((resolve) => state.waiting.push(resolve));
+  else state.running = true;
+  try {
+    return await work();
+  } finally {
+    // Hand the turn straight to the next in line (first come, first served), or free it.
+    const next = state.waiting.shift();
+    if (next) next();
+    else state.running = false;
+  }
+}
+
+function run(job: HashWork): Promise<string | boolean> {
+  if (state.worker === undefined) state.worker = startWorker();
+  const worker = state.worker;
+  if (!worker) {
+    return onMainThread<string | boolean>(() => (job.op === "hash" ? bcrypt.hash(job.password, job.cost) : bcrypt.compare(job.password, job.hash)));
+  }
+  const id = state.nextId++;
+  return new Promise((resolve, reject) => {
+    state.pending.set(id, { resolve, reject });
+    // Held while jobs are out: an idle worker never keeps a script or test process alive.
+    worker.ref();
+    worker.postMessage({ ...job, id } satisfies HashJob);
+  });
+}
+
 export async function hashPassword(password: string, cost: number): Promise<string> {
-  return oneAtATime(() => bcrypt.hash(password, cost));
+  return String(await run({ op: "hash", password, cost }));
 }
 
 /** A real hash at the configured cost, so comparing against it takes as long as a real check. */
 function dummyHash(cost: number): Promise<string> {
-  let hash = queue.dummyHashes.get(cost);
+  let hash = state.dummyHashes.get(cost);
   if (!hash) {
     hash = hashPassword("cloakroom-dummy-password", cost);
-    queue.dummyHashes.set(cost, hash);
+    state.dummyHashes.set(cost, hash);
   }
   return hash;
 }
@@ -46,7 +105,7 @@ function dummyHash(cost: number): Promise<string> {
  */
 export async function verifyPassword(password: string, hash: string | null, cost: number): Promise<boolean> {
   const against = hash ?? (await dummyHash(cost));
-  const matches = await oneAtATime(() => bcrypt.compare(password, against));
+  const matches = (await run({ op: "compare", password, hash: against })) === true;
   // Past 72 bytes bcrypt compares a prefix; no stored password is that long, so refuse outright.
   return matches && hash !== null && utf8Length(password) <= PASSWORD_MAX_BYTES;
 }
@@ -55,4 +114,3 @@ export async function verifyPassword(password: string, hash: string | null, cost
 export function prepareDummyHash(cost: number): Promise<string> {
   return dummyHash(cost);
 }
-
