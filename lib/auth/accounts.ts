@@ -2,7 +2,7 @@ import { recordAuthEvent } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { LoginBody, PasswordChangeBody, SignupBody } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
-import { loginLimits, passwordChangeLimits, signupLimits } from "@/lib/rate-limit";
+import { loginLimits, passwordChangeLimits, signupLimits, underHold } from "@/lib/rate-limit";
 import { getSessionStore, type CurrentSession, type NewSession, type RequestMeta } from "@/lib/session";
 import {
   createUser,
@@ -64,9 +64,12 @@ export async function login(
     await recordAuthEvent("RATE_LIMITED", { userId: known?.id, meta, detail: { scope: "login" } });
     return { ok: false, reason: "rate-limited", retryAfterSeconds: attempt.retryAfterSeconds };
   }
-  let user = await findUserWithHashByEmail(body.email);
-  const valid = await verifyPassword(body.password, user?.passwordHash ?? null, bcryptCost);
-  if (!user || !valid) {
+  const checked = await underHold(attempt, async () => {
+    const found = await findUserWithHashByEmail(body.email);
+    return { user: found, valid: await verifyPassword(body.password, found?.passwordHash ?? null, bcryptCost) };
+  });
+  let { user } = checked;
+  if (!user || !checked.valid) {
     await loginLimits.failed(attempt);
     await recordAuthEvent("LOGIN_FAILURE", { userId: user?.id, meta });
     return { ok: false, reason: "invalid-credentials" };
@@ -123,8 +126,11 @@ export async function changePassword(
     await recordAuthEvent("RATE_LIMITED", { userId, meta, detail: { scope: "password" } });
     return { ok: false, reason: "rate-limited", retryAfterSeconds: attempt.retryAfterSeconds };
   }
-  const user = await findUserWithHashById(userId);
-  if (!user || !(await verifyPassword(body.currentPassword, user.passwordHash, bcryptCost))) {
+  const { user, valid } = await underHold(attempt, async () => {
+    const found = await findUserWithHashById(userId);
+    return { user: found, valid: found !== null && (await verifyPassword(body.currentPassword, found.passwordHash, bcryptCost)) };
+  });
+  if (!user || !valid) {
     await passwordChangeLimits.failed(attempt);
     return { ok: false, reason: "current-password-wrong" };
   }

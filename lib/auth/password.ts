@@ -1,6 +1,5 @@
 import { Worker } from "node:worker_threads";
 import bcrypt from "bcryptjs";
-import type { HashAnswer, HashJob, HashWork } from "@/lib/auth/bcrypt-worker";
 import { PASSWORD_MAX_BYTES, utf8Length } from "@/lib/auth/schemas";
 
 // bcryptjs is pure JavaScript. On the main thread a hash holds the event loop in slices of up to
@@ -9,7 +8,12 @@ import { PASSWORD_MAX_BYTES, utf8Length } from "@/lib/auth/schemas";
 // concurrent hashing is bounded and never blocks request handling. Where no worker can be started,
 // they run on the main thread, still one at a time.
 
-type Pending = { resolve: (value: string | boolean) => void; reject: (error: Error) => void };
+// The messages to and from lib/auth/bcrypt-worker.mjs.
+type HashWork = { op: "hash"; password: string; cost: number } | { op: "compare"; password: string; hash: string };
+type HashJob = HashWork & { id: number };
+type HashAnswer = { id: number; ok: true; result: string | boolean } | { id: number; ok: false; error: string };
+
+type Pending = { work: HashWork; resolve: (value: string | boolean) => void; reject: (error: unknown) => void };
 type Hashing = {
   worker: Worker | null | undefined;
   nextId: number;
@@ -34,7 +38,7 @@ const state: Hashing = (globalForHashing.cloakroomHashing ??= {
 
 function startWorker(): Worker | null {
   try {
-    const worker = new Worker(new URL("./bcrypt-worker.ts", import.meta.url));
+    const worker = new Worker(new URL("./bcrypt-worker.mjs", import.meta.url));
     worker.unref();
     worker.on("message", (answer: HashAnswer) => {
       const job = state.pending.get(answer.id);
@@ -44,17 +48,27 @@ function startWorker(): Worker | null {
       if (answer.ok) job.resolve(answer.result);
       else job.reject(new Error(answer.error));
     });
-    worker.on("error", (error) => {
-      console.error("password hashing: the worker thread failed; hashing on the main thread from now on", error);
+    const failOver = (why: unknown) => {
+      if (state.worker !== worker) return;
+      console.error("password hashing: the worker thread stopped; hashing on the main thread (one at a time) from now on", why);
       state.worker = null;
-      for (const job of state.pending.values()) job.reject(error);
+      // Pure computations: the jobs it still had are run again here, not failed.
+      const orphans = [...state.pending.values()];
       state.pending.clear();
-    });
+      for (const job of orphans) onMainThread(() => hashHere(job.work)).then(job.resolve, job.reject);
+    };
+    worker.on("error", failOver);
+    worker.on("messageerror", failOver);
+    worker.on("exit", (code) => failOver(`exit code ${code}`));
     return worker;
   } catch (error) {
-    console.error("password hashing: no worker thread; hashing on the main thread", error);
+    console.error("password hashing: no worker thread; hashing on the main thread (one at a time)", error);
     return null;
   }
+}
+
+function hashHere(work: HashWork): Promise<string | boolean> {
+  return work.op === "hash" ? bcrypt.hash(work.password, work.cost) : bcrypt.compare(work.password, work.hash);
 }
 
 async function onMainThread<T>(work: () => Promise<T>): Promise<T> {
@@ -70,18 +84,16 @@ async function onMainThread<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function run(job: HashWork): Promise<string | boolean> {
+function run(work: HashWork): Promise<string | boolean> {
   if (state.worker === undefined) state.worker = startWorker();
   const worker = state.worker;
-  if (!worker) {
-    return onMainThread<string | boolean>(() => (job.op === "hash" ? bcrypt.hash(job.password, job.cost) : bcrypt.compare(job.password, job.hash)));
-  }
+  if (!worker) return onMainThread(() => hashHere(work));
   const id = state.nextId++;
   return new Promise((resolve, reject) => {
-    state.pending.set(id, { resolve, reject });
+    state.pending.set(id, { work, resolve, reject });
     // Held while jobs are out: an idle worker never keeps a script or test process alive.
     worker.ref();
-    worker.postMessage({ ...job, id } satisfies HashJob);
+    worker.postMessage({ ...work, id } satisfies HashJob);
   });
 }
 
@@ -95,6 +107,8 @@ function dummyHash(cost: number): Promise<string> {
   if (!hash) {
     hash = hashPassword("cloakroom-dummy-password", cost);
     state.dummyHashes.set(cost, hash);
+    // A failure is not remembered: the next unknown-email login makes it again.
+    hash.catch(() => state.dummyHashes.delete(cost));
   }
   return hash;
 }

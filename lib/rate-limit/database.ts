@@ -50,7 +50,8 @@ export function createDatabaseRateLimitStore(db: () => Db): RateLimitStore {
 
     const n = Prisma.sql`(CASE WHEN ${fresh} THEN 1 ELSE ${R}.count + 1 END)`;
     const trips = Prisma.sql`(${n} >= ${rule.limit}::int)`;
-    const blockMs = Prisma.sql`LEAST(${rule.windowSeconds * 1000}::float8 * power(2, ${R}.strikes), ${rule.maxBlockSeconds * 1000}::float8)`;
+    // Capped exponent: the block is capped anyway, and 2^1024 would overflow float8.
+    const blockMs = Prisma.sql`LEAST(${rule.windowSeconds * 1000}::float8 * power(2, LEAST(${R}.strikes, 40)), ${rule.maxBlockSeconds * 1000}::float8)`;
     const blockedUntil = Prisma.sql`(${t} + ${blockMs} * interval '1 millisecond')`;
     const windowStart = Prisma.sql`(CASE WHEN ${trips} THEN ${blockedUntil} WHEN ${fresh} THEN ${t} ELSE ${R}."windowStart" END)`;
     const ownHold = hold ? Prisma.sql`(abs(${epochMs(Prisma.sql`${R}."windowStart"`)} - ${hold.window}::float8) < 0.5)` : Prisma.sql`false`;
@@ -135,7 +136,8 @@ export function createDatabaseRateLimitStore(db: () => Db): RateLimitStore {
     },
 
     async reset(key) {
-      await db().rateLimit.deleteMany({ where: { key } });
+      // Failures and lock-outs are forgotten; attempts other requests still hold are not.
+      await db().rateLimit.updateMany({ where: { key }, data: { count: 0, strikes: 0, blockedUntil: null } });
     },
   };
 }

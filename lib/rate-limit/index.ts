@@ -52,12 +52,28 @@ async function reserveAll(pairs: Array<[string, LimitRule]>): Promise<{ allowed:
   return { allowed: true, holds };
 }
 
-async function releaseAll(holds: Hold[]): Promise<void> {
-  for (const hold of holds) await limiter().release(hold, now());
+/** Runs `settle` for every hold, even when one throws (then throws the first error after all). */
+async function settleAll(holds: Hold[], settle: (hold: Hold) => Promise<void>): Promise<void> {
+  const results = await Promise.allSettled(holds.map(settle));
+  const failure = results.find((result) => result.status === "rejected");
+  if (failure) throw failure.reason;
 }
 
-async function failAll(holds: Hold[]): Promise<void> {
-  for (const hold of holds) await limiter().failed(hold, now());
+const releaseAll = (holds: Hold[]) => settleAll(holds, (hold) => limiter().release(hold, now()));
+const failAll = (holds: Hold[]) => settleAll(holds, (hold) => limiter().failed(hold, now()));
+
+/**
+ * Runs the work the attempt was held for. If it throws (the database or the hasher failed), the
+ * holds are given back before the error goes on: a crash is not a failed guess, and holds that
+ * were never settled would refuse the account until their window ends.
+ */
+export async function underHold<T>(attempt: HeldAttempt, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await releaseAll(attempt.holds).catch((releaseError: unknown) => console.error("rate limit: cannot give holds back", releaseError));
+    throw error;
+  }
 }
 
 export type Attempt = Awaited<ReturnType<typeof reserveAll>>;
@@ -70,10 +86,10 @@ export const loginLimits = {
     reserveAll([...(ip ? [[keys.loginIp(ip), rules().loginIp] as [string, LimitRule]] : []), [keys.loginAccount(email), rules().loginAccount]]),
   /** A wrong password: a failure on the account and the IP. */
   failed: (attempt: HeldAttempt) => failAll(attempt.holds),
-  /** The account's failures are forgotten; the IP gets this attempt back. */
+  /** The account's failures are forgotten; every key gets this attempt back. */
   succeeded: async (email: string, attempt: HeldAttempt) => {
-    await limiter().reset(keys.loginAccount(email));
-    await releaseAll(attempt.holds.filter((hold) => hold.key !== keys.loginAccount(email)));
+    const [reset, released] = await Promise.allSettled([limiter().reset(keys.loginAccount(email)), releaseAll(attempt.holds)]);
+    for (const result of [reset, released]) if (result.status === "rejected") throw result.reason;
   },
 };
 

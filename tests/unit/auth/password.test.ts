@@ -44,4 +44,17 @@ describe("hashPassword / verifyPassword", () => {
     expect(await verifyPassword(`${password}extra`, hash, COST)).toBe(false);
     expect(await verifyPassword(password, hash, COST)).toBe(true);
   });
+
+  // Last in the file: from here on this process hashes on the main thread.
+  it("a worker that stops mid-job costs no answer: its jobs run again on the main thread", async () => {
+    const hashing = (globalThis as { cloakroomHashing?: { worker?: Worker | null } }).cloakroomHashing;
+    const worker = hashing?.worker;
+    if (!worker) throw new Error("expected the worker from the tests above");
+    const inFlight = hashPassword("correct horse battery", COST);
+    await worker.terminate();
+    const hash = await inFlight;
+    expect(hash).toMatch(/^\$2[aby]\$10\$/);
+    expect(hashing.worker).toBeNull();
+    expect(await verifyPassword("correct horse battery", hash, COST)).toBe(true);
+  });
 });

@@ -134,4 +134,13 @@ describe("database rate-limit store", () => {
     if (old.allowed) await store.release(old, T0 + 61_001);
     expect(await store.reserve(k, rule, T0 + 61_002)).toEqual({ allowed: false, retryAfterSeconds: 1 });
   });
+
+  it("reset forgets failures and lock-outs, not the attempts other requests still hold", async () => {
+    const store = createDatabaseRateLimitStore(db);
+    const k = key();
+    for (let i = 0; i < rule.limit; i++) expect(await store.reserve(k, rule, T0)).toMatchObject({ allowed: true });
+    await store.reset(k);
+    // The holds are still out: a new burst gets nothing until they settle.
+    expect(await store.reserve(k, rule, T0 + 1)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+  });
 });
