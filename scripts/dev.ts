@@ -1,6 +1,7 @@
 import path from "node:path";
 import { ensureDotEnv } from "@/lib/dev/dotenv";
 import { startDevelopmentDatabase } from "@/lib/dev/embedded-postgres";
+import { nextDevArgs } from "@/lib/dev/next-dev-args";
 import { ROOT, bin, run } from "./run";
 
 // `npm run dev`: the whole development stack from a fresh clone. Writes .env on first run,
@@ -10,10 +11,10 @@ import { ROOT, bin, run } from "./run";
 async function main(): Promise<number> {
   if (ensureDotEnv(ROOT)) console.log("Created .env from .env.example with a freshly generated SESSION_SECRET.");
   process.loadEnvFile(path.join(ROOT, ".env"));
-  const extraArgs = process.argv.slice(2);
+  const devArgs = nextDevArgs(process.argv.slice(2));
   if (process.env.DATABASE_URL) {
     console.log("Using DATABASE_URL from the environment; no embedded database started.");
-    return run(bin("next"), ["dev", ...extraArgs]);
+    return run(bin("next"), devArgs);
   }
 
   console.log("DATABASE_URL is unset: starting the embedded PostgreSQL (PGlite) under .data/ …");
@@ -24,7 +25,7 @@ async function main(): Promise<number> {
     if (migrated !== 0) return migrated;
     const seeded = await run(bin("tsx"), ["prisma/seed.ts"], env);
     if (seeded !== 0) return seeded;
-    return await run(bin("next"), ["dev", ...extraArgs], env);
+    return await run(bin("next"), devArgs, env);
   } finally {
     await db.stop();
   }
