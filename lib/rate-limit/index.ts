@@ -76,7 +76,7 @@ export async function underHold<T>(attempt: HeldAttempt, work: () => Promise<T>)
   }
 }
 
-export type Attempt = Awaited<ReturnType<typeof reserveAll>>;
+type Attempt = Awaited<ReturnType<typeof reserveAll>>;
 export type HeldAttempt = Extract<Attempt, { allowed: true }>;
 
 // A request that dies between reserve and settle holds its attempt until the window ends.

@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db";
 import { readThrough, type SessionCache } from "@/lib/session/cache";
-import { endUserSessions } from "@/lib/session/generation";
+import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { utcTimestamp } from "@/lib/sql-time";
 import { toPublicRole, toPublicUser } from "@/lib/users";
 import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/session/token";
@@ -51,6 +51,8 @@ type SessionRow = {
   user: { id: string; email: string; name: string | null; role: "USER" | "ADMIN"; sessionGeneration: number };
 };
 
+const cacheKey = (tokenHash: string) => `token:${tokenHash}`;
+
 /** Whether the row may be used at `t`: not expired, and not ended by a newer session generation. */
 function isLive(row: SessionRow, t: number): boolean {
   return t < row.expiresAt.getTime() && t < row.absoluteExpiresAt.getTime() && row.generation === row.user.sessionGeneration;
@@ -74,12 +76,11 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
     return (await db().session.deleteMany({ where: { id: { in: stale.map((s) => s.id) } } })).count;
   }
 
-  /** The session a token names, from the cache when it can vouch for it, else from the database. */
-  function findByToken(token: string): Promise<SessionRow | null> {
-    const tokenHash = hashToken(token);
+  /** The session a token hash names, from the cache when it can vouch for it, else from the database. */
+  function findByTokenHash(tokenHash: string): Promise<SessionRow | null> {
     return readThrough(
       cache,
-      `token:${tokenHash}`,
+      cacheKey(tokenHash),
       () => db().session.findUnique({ where: { tokenHash }, select: sessionRowSelect }),
       (row) => ({ userId: row.userId, sessionId: row.id }),
       // A hit that looks expired is read again: another instance may have extended it.
@@ -100,11 +101,11 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
    * Records use (and slides expiry) for a live row. False when the row is gone from the
    * database: whatever a cache still holds, the session is over.
    */
-  function touch(cookieValue: string, row: SessionRow, t: number, extend: boolean): Promise<boolean> {
+  function touch(tokenHash: string, row: SessionRow, t: number, extend: boolean): Promise<boolean> {
     let pending = touches.get(row.id);
     if (!pending) {
       pending = (async () => {
-        const key = `token:${hashToken(cookieValue)}`;
+        const key = cacheKey(tokenHash);
         const mark = cache?.mark();
         const lastSeenAt = new Date(t);
         const expiresAt = extend ? new Date(Math.min(t + idleMs, row.absoluteExpiresAt.getTime())) : row.expiresAt;
@@ -147,13 +148,12 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       if (inserted === 0) return null;
       // An "end all sessions" that queued behind the insert deletes with a snapshot taken before
       // it: the row stays, dead by its generation. Checked once more, so such a login says so.
-      const current = await db().user.findUnique({ where: { id: userId }, select: { sessionGeneration: true } });
-      if (current?.sessionGeneration !== generation) {
+      if (!(await isCurrentGeneration(db(), userId, generation))) {
         await db().session.deleteMany({ where: { id: session.id } });
         return null;
       }
       // Opportunistic clean-up of this user's dead rows, then the per-user cap (SPEC §5).
-      await db().session.deleteMany({ where: { userId, OR: [{ expiresAt: { lte: createdAt } }, { generation: { lt: generation } }] } });
+      await db().session.deleteMany({ where: { userId, OR: [{ expiresAt: { lte: createdAt } }, { generation: { not: generation } }] } });
       await forgetEnded(await evictBeyondCap(userId));
       // The cookie lives until the absolute cap; the server alone decides idle expiry, so the
       // cookie never has to be re-sent when the session slides.
@@ -162,7 +162,8 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
 
     async validateSession(cookieValue) {
       if (!looksLikeToken(cookieValue)) return null;
-      const row = await findByToken(cookieValue);
+      const tokenHash = hashToken(cookieValue);
+      const row = await findByTokenHash(tokenHash);
       if (!row) return null;
       const t = now();
       if (!isLive(row, t)) {
@@ -172,13 +173,13 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       // Sliding expiry, Lucia's rule: extend only once past half the idle lifetime, capped.
       const shouldExtend = row.expiresAt.getTime() - t < idleMs / 2;
       const shouldTouch = t - row.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS;
-      if ((shouldExtend || shouldTouch) && !(await touch(cookieValue, row, t, shouldExtend))) return null;
+      if ((shouldExtend || shouldTouch) && !(await touch(tokenHash, row, t, shouldExtend))) return null;
       return { sessionId: row.id, userId: row.userId, role: toPublicRole(row.user.role) };
     },
 
     async loadCurrent({ userId, sessionId }, cookieValue) {
       if (!cookieValue || !looksLikeToken(cookieValue)) return null;
-      const row = await findByToken(cookieValue);
+      const row = await findByTokenHash(hashToken(cookieValue));
       // The proxy checked this cookie moments ago; checking again costs nothing and closes the gap.
       if (!row || row.id !== sessionId || row.userId !== userId || !isLive(row, now())) return null;
       const { id, createdAt, lastSeenAt, expiresAt, userAgent, ip, generation } = row;

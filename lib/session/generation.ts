@@ -51,3 +51,12 @@ export async function endUserSessions(
   if (generation !== null) await cache?.catchUp();
   return generation;
 }
+
+/**
+ * Whether the user is still at `generation`. For a store that has just made a session: an "end
+ * all sessions" that landed meanwhile makes it refuse to hand that session out.
+ */
+export async function isCurrentGeneration(db: Db, userId: string, generation: number): Promise<boolean> {
+  const user = await db.user.findUnique({ where: { id: userId }, select: { sessionGeneration: true } });
+  return user?.sessionGeneration === generation;
+}

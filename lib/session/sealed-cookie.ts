@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { readThrough, type SessionCache } from "@/lib/session/cache";
-import { endUserSessions } from "@/lib/session/generation";
+import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { toPublicRole, toPublicUser } from "@/lib/users";
 import { generateSessionId } from "@/lib/session/token";
 import type { SessionStore } from "@/lib/session/types";
@@ -158,8 +158,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
       const sealed = await seal(payload);
       // Nothing is stored, so the check comes after sealing: a seal of a generation that moved on
       // meanwhile is never handed out (and would be refused by loadUser if it were).
-      const current = await db().user.findUnique({ where: { id: subject.id }, select: { sessionGeneration: true } });
-      if (current?.sessionGeneration !== subject.generation) return null;
+      if (!(await isCurrentGeneration(db(), subject.id, subject.generation))) return null;
       return { ...sealed, session: infoOf(payload, t) };
     },
 
