@@ -1,4 +1,4 @@
-import { unsealData } from "iron-session";
+import { sealData, unsealData } from "iron-session";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createSessionCache, type SessionCache } from "@/lib/session/cache";
 import { createSealedCookieStore, passwordId } from "@/lib/session/sealed-cookie";
@@ -41,6 +41,16 @@ const flipLowBit = (char: string) => BASE64URL[BASE64URL.indexOf(char) ^ 1]!;
 describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie session store (cache: $withCache)", ({ withCache }) => {
   beforeEach(() => {
     cache = withCache ? createSessionCache({ db }) : undefined;
+  });
+
+  it("refuses a genuine seal of the format before session generations (v1), as the upgrade note says", async () => {
+    const store = storeWith([NEW]);
+    const { cookieValue, session } = await createSessionOrFail(store, subject(), meta);
+    const v1 = await unsealData<Record<string, unknown>>(cookieValue, { password: { [passwordId(NEW)]: NEW } });
+    delete v1.gen;
+    const old = await sealData({ ...v1, v: 1 }, { password: { [passwordId(NEW)]: NEW }, ttl: MAX_AGE });
+    expect(await store.validateSession(old)).toBeNull();
+    expect(await store.loadCurrent({ userId, sessionId: session.id }, old)).toBeNull();
   });
 
   it("seals user, role, session id, issued-at and expiry (AES-256 + HMAC, iron)", async () => {
