@@ -4,14 +4,7 @@ import { getEnv } from "@/lib/env";
 import { isCrossSiteWrite, requestOrigin } from "@/lib/http/origin";
 import { applySecurityHeaders, contentSecurityPolicy, generateNonce } from "@/lib/http/security-headers";
 import { HOME_PATH, LOGIN_PATH, routeOf } from "@/lib/routes";
-import {
-  expiredSessionCookie,
-  getSessionStore,
-  sessionCookie,
-  sessionCookieName,
-  setSessionCookie,
-  type ValidatedSession,
-} from "@/lib/session";
+import { clearSessionCookie, getSessionStore, readSessionCookie, setSessionCookie, type ValidatedSession } from "@/lib/session";
 
 // Inbound copies are dropped before anything else: only this file may set them (SPEC §3.1).
 // x-middleware-subrequest is Next's own loop guard, once abused to skip middleware entirely.
@@ -72,11 +65,10 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
   // Next reads the nonce for its own script tags from the request's CSP header.
   headers.set("content-security-policy", csp);
 
-  const cookieName = sessionCookieName(env.isProduction);
   // Sending a user away from /login needs certainty: a revoked sealed cookie is still well-formed,
   // and bouncing it between /login and a protected page would loop. Protected pages are checked
   // here too, so a store that cannot be reached answers 503 from here, not as a page's crash.
-  const lookup = await lookUp(request.cookies.get(cookieName)?.value, access === "anonymous-only" || access === "protected-page");
+  const lookup = await lookUp(readSessionCookie(request.headers), access === "anonymous-only" || access === "protected-page");
   if (lookup.state === "unavailable" && (access === "protected-page" || access === "protected-api")) {
     return unavailable(access);
   }
@@ -92,7 +84,7 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
     }
     // Drop a dead cookie, but only on reads: on a POST the handler may be setting a new one.
     if (lookup.state === "invalid" && request.method === "GET") {
-      setSessionCookie(response, expiredSessionCookie(env.isProduction));
+      clearSessionCookie(response);
     }
     return response;
   }
@@ -116,7 +108,7 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
   // handler may be replacing or clearing the cookie itself.
   const { refreshed } = lookup.session;
   if (refreshed && request.method === "GET") {
-    setSessionCookie(response, sessionCookie(env.isProduction, refreshed.cookieValue, refreshed.maxAgeSeconds));
+    setSessionCookie(response, refreshed);
   }
   return response;
 }

@@ -6,6 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createPrismaClient } from "@/lib/db";
+import { SESSION_COOKIE_NAMES } from "@/lib/session/cookie";
 import { createTestDatabase } from "@/tests/support/database";
 import { startNextServer, type RunningServer } from "@/tests/support/server";
 import { runBurst, type BurstResult } from "./burst";
@@ -18,7 +19,8 @@ import { printBurstTable, printHttpTable, printMicroTable, printPairedTable, sum
 // routes in the same run (bench/README.md). Loopback only; every process started here is stopped here.
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const COOKIE = "__Host-session";
+// The bench runs `next start` (production), so the production name.
+const COOKIE = SESSION_COOKIE_NAMES.production;
 
 const Options = z.object({
   duration: z.coerce.number().int().min(1).max(120),

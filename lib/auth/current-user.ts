@@ -4,9 +4,7 @@ import { NextResponse } from "next/server";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { proofKey, readVerifiedClaims } from "@/lib/auth/proof";
-import { getEnv } from "@/lib/env";
-import { readCookie } from "@/lib/http/cookie-header";
-import { getSessionStore, sessionCookieName, type CurrentSession } from "@/lib/session";
+import { getSessionStore, readSessionCookie, type CurrentSession } from "@/lib/session";
 import type { PublicRole, PublicUser } from "@/lib/users";
 
 /**
@@ -19,12 +17,8 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession | null> 
   const claims = readVerifiedClaims(requestHeaders, proofKey());
   if (!claims) return null;
   // The store checks the claims against the very cookie the proxy validated.
-  return getSessionStore().loadCurrent(claims, sessionCookieOf(requestHeaders));
+  return getSessionStore().loadCurrent(claims, readSessionCookie(requestHeaders));
 });
-
-function sessionCookieOf(requestHeaders: Headers): string | undefined {
-  return readCookie(requestHeaders.get("cookie"), sessionCookieName(getEnv().isProduction));
-}
 
 export async function getCurrentUser(): Promise<PublicUser | null> {
   return (await getCurrentSession())?.user ?? null;
@@ -57,7 +51,7 @@ export async function authenticate(options: { role?: PublicRole } = {}): Promise
     if (options.role && current.user.role !== options.role) {
       return { ok: false, response: NextResponse.json({ error: "Forbidden" }, { status: 403 }) };
     }
-    return { ok: true, current, cookieValue: sessionCookieOf(await headers()) };
+    return { ok: true, current, cookieValue: readSessionCookie(await headers()) };
   } catch (error) {
     console.error("authenticate: session store unreachable", error);
     return { ok: false, response: NextResponse.json({ error: "Service unavailable" }, { status: 503 }) };

@@ -3,11 +3,10 @@ import { describe } from "@/lib/auth/messages";
 import { getEnv } from "@/lib/env";
 import type { BodyKind } from "@/lib/http/body";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { sessionCookie, setSessionCookie, type SessionCookie } from "@/lib/session/cookie-options";
-import type { NewSession } from "@/lib/session/types";
+import { clearSessionCookie, setSessionCookie, type CookieToSend, type NewSession } from "@/lib/session";
 import type { PublicUser } from "@/lib/users";
 
-export type Success = { ok: true; status: number; body: unknown; redirectTo: string; cookies?: SessionCookie[] };
+export type Success = { ok: true; status: number; body: unknown; redirectTo: string; session?: CookieToSend | "clear" };
 
 /** `error` and `fields` hold message codes (lib/auth/messages.ts) or, for zod's own, text. */
 export type Failure = {
@@ -24,8 +23,9 @@ export type FormTarget = { path: string; next?: string };
 // A form post can only react to a redirect; these two mean the request itself was unusable.
 const JSON_ONLY_STATUSES = new Set([413, 415]);
 
-function withCookies(response: NextResponse, cookies: SessionCookie[] = []): NextResponse {
-  for (const cookie of cookies) setSessionCookie(response, cookie);
+function withCookie(response: NextResponse, session: CookieToSend | "clear" | undefined): NextResponse {
+  if (session === "clear") clearSessionCookie(response);
+  else if (session) setSessionCookie(response, session);
   return response;
 }
 
@@ -39,7 +39,7 @@ export function respond(kind: BodyKind, outcome: Success | Failure, form: FormTa
   if (outcome.ok) {
     const response =
       kind === "form" ? seeOther(outcome.redirectTo) : NextResponse.json(outcome.body, { status: outcome.status });
-    return withCookies(response, outcome.cookies);
+    return withCookie(response, outcome.session);
   }
   if (kind === "form" && !JSON_ONLY_STATUSES.has(outcome.status)) {
     const query = new URLSearchParams({ error: outcome.error });
@@ -69,11 +69,9 @@ export function respondSignedIn(
   next: string | undefined,
   form: FormTarget,
 ): NextResponse {
-  const { cookieValue, maxAgeSeconds } = result.newSession;
-  const cookie = sessionCookie(getEnv().isProduction, cookieValue, maxAgeSeconds);
   return respond(
     kind,
-    { ok: true, status, body: { user: result.user }, redirectTo: safeNextPath(next ?? form.next), cookies: [cookie] },
+    { ok: true, status, body: { user: result.user }, redirectTo: safeNextPath(next ?? form.next), session: result.newSession },
     form,
   );
 }

@@ -7,7 +7,7 @@ import { createSealedCookieStore } from "@/lib/session/sealed-cookie";
 import type { SessionStore } from "@/lib/session/types";
 
 export type * from "@/lib/session/types";
-export { sessionCookie, sessionCookieName, expiredSessionCookie, setSessionCookie } from "@/lib/session/cookie-options";
+export { clearSessionCookie, readSessionCookie, setSessionCookie } from "@/lib/session/cookie";
 
 let store: SessionStore | undefined;
 

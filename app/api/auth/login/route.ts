@@ -5,7 +5,7 @@ import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
 import { failure, respond, respondSignedIn } from "@/lib/http/respond";
-import { sessionCookieName } from "@/lib/session";
+import { readSessionCookie } from "@/lib/session";
 
 export async function POST(request: NextRequest) {
   const env = getEnv();
@@ -13,7 +13,7 @@ export async function POST(request: NextRequest) {
   const form = { path: "/login", next: request.nextUrl.searchParams.get("next") ?? undefined };
   if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
 
-  const previousCookie = request.cookies.get(sessionCookieName(env.isProduction))?.value;
+  const previousCookie = readSessionCookie(request.headers);
   const result = await login(body.data, requestMeta(request.headers, env.trustProxy), previousCookie);
   // One answer for unknown email and wrong password: same status, same text (SPEC §4). A right
   // password whose account's sessions keep being ended may try again: 503, not "wrong password".

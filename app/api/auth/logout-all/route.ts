@@ -6,7 +6,7 @@ import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
 import { failure, respond } from "@/lib/http/respond";
-import { expiredSessionCookie, sessionCookie, setSessionCookie } from "@/lib/session";
+import { clearSessionCookie } from "@/lib/session";
 
 export async function POST(request: NextRequest) {
   const env = getEnv();
@@ -22,13 +22,10 @@ export async function POST(request: NextRequest) {
   });
   if (!result.ok) {
     const response = respond(body.kind, failure(result, 401), { path: "/login" });
-    setSessionCookie(response, expiredSessionCookie(env.isProduction));
+    clearSessionCookie(response);
     return response;
   }
   const { newSession } = result;
-  const cookie = newSession
-    ? sessionCookie(env.isProduction, newSession.cookieValue, newSession.maxAgeSeconds)
-    : expiredSessionCookie(env.isProduction);
   return respond(
     body.kind,
     {
@@ -36,7 +33,7 @@ export async function POST(request: NextRequest) {
       status: 200,
       body: { ok: true },
       redirectTo: newSession ? "/settings/sessions?notice=others-revoked" : "/login",
-      cookies: [cookie],
+      session: newSession ?? "clear",
     },
     form,
   );

@@ -5,7 +5,7 @@ import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
 import { respond } from "@/lib/http/respond";
-import { expiredSessionCookie, sessionCookieName } from "@/lib/session";
+import { readSessionCookie } from "@/lib/session";
 
 export async function POST(request: NextRequest) {
   const env = getEnv();
@@ -14,10 +14,10 @@ export async function POST(request: NextRequest) {
   if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
 
   // Awaited: the session row is gone before the browser hears "signed out".
-  await logout(request.cookies.get(sessionCookieName(env.isProduction))?.value, requestMeta(request.headers, env.trustProxy));
+  await logout(readSessionCookie(request.headers), requestMeta(request.headers, env.trustProxy));
   return respond(
     body.kind,
-    { ok: true, status: 200, body: { ok: true }, redirectTo: "/", cookies: [expiredSessionCookie(env.isProduction)] },
+    { ok: true, status: 200, body: { ok: true }, redirectTo: "/", session: "clear" },
     form,
   );
 }

@@ -6,7 +6,6 @@ import { getEnv } from "@/lib/env";
 import { readBody } from "@/lib/http/body";
 import { requestMeta } from "@/lib/http/origin";
 import { respond } from "@/lib/http/respond";
-import { expiredSessionCookie } from "@/lib/session";
 
 type Context = { params: Promise<{ id: string }> };
 
@@ -29,7 +28,7 @@ async function revoke(request: NextRequest, ctx: Context) {
       status: 200,
       body: { ok: true },
       redirectTo: result.endedCurrent ? "/login" : "/settings/sessions?notice=session-revoked",
-      cookies: result.endedCurrent ? [expiredSessionCookie(getEnv().isProduction)] : [],
+      ...(result.endedCurrent ? { session: "clear" as const } : {}),
     },
     form,
   );
