@@ -9,6 +9,12 @@ const noDbInApp = {
   message: "app/ reads data through lib/ functions that return DTOs, never Prisma directly.",
 };
 const noApp = { group: ["@/app/*", "**/app/*"], message: "lib/ must not import app/." };
+// One direction between the layers: lib/http (route wrapper, outcome table) uses lib/auth and
+// lib/session; they return results and never build an HTTP answer themselves (issue 11).
+const noHttpBelow = {
+  group: ["@/lib/http/*", "**/lib/http/*"],
+  message: "lib/http is the top layer of lib/: it calls lib/auth and lib/session, never the reverse. Return a result with a reason.",
+};
 const noRequestScope = {
   name: "next/headers",
   message: "lib/session and lib/http take plain values; only lib/auth/current-user.ts reads request scope.",
@@ -31,11 +37,16 @@ export default defineConfig([
     },
   },
   {
-    files: ["lib/**/*.ts", "proxy.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [noApp] }] },
+    files: ["lib/**/*.ts"],
+    ignores: ["lib/http/**"],
+    rules: { "no-restricted-imports": ["error", { patterns: [noApp, noHttpBelow] }] },
   },
   {
-    files: ["lib/session/**/*.ts", "lib/http/**/*.ts"],
+    files: ["lib/session/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { paths: [noRequestScope], patterns: [noApp, noHttpBelow] }] },
+  },
+  {
+    files: ["lib/http/**/*.ts"],
     rules: { "no-restricted-imports": ["error", { paths: [noRequestScope], patterns: [noApp] }] },
   },
   {

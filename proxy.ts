@@ -1,14 +1,16 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { AUTH_HEADERS, proofKey, signProof } from "@/lib/auth/proof";
 import { getEnv } from "@/lib/env";
-import { isCrossSiteWrite, requestOrigin } from "@/lib/http/origin";
+import { isCrossSiteWrite } from "@/lib/http/origin";
+import { ruleFor } from "@/lib/http/outcomes";
+import { fail, respond } from "@/lib/http/respond";
 import { applySecurityHeaders, contentSecurityPolicy, generateNonce } from "@/lib/http/security-headers";
-import { HOME_PATH, LOGIN_PATH, routeOf } from "@/lib/routes";
+import { HOME_PATH, loginPath, REQUESTED_PATH_HEADER, routeOf } from "@/lib/routes";
 import { clearSessionCookie, getSessionStore, readSessionCookie, setSessionCookie, type ValidatedSession } from "@/lib/session";
 
 // Inbound copies are dropped before anything else: only this file may set them (SPEC §3.1).
 // x-middleware-subrequest is Next's own loop guard, once abused to skip middleware entirely.
-const STRIPPED_HEADERS = [...Object.values(AUTH_HEADERS), "x-middleware-subrequest"];
+const STRIPPED_HEADERS = [...Object.values(AUTH_HEADERS), REQUESTED_PATH_HEADER, "x-middleware-subrequest"];
 
 type Lookup = { state: "none" } | { state: "invalid" } | { state: "unavailable" } | { state: "valid"; session: ValidatedSession };
 
@@ -36,13 +38,15 @@ function plainPage(status: number, title: string, body: string, headers: Record<
 
 function unavailable(access: string): NextResponse {
   // Fail closed: nobody is let in when sessions cannot be checked (SPEC §3).
-  if (access === "protected-api") return NextResponse.json({ error: "Service unavailable" }, { status: 503 });
-  return plainPage(503, "Service unavailable", "<p>Please try again shortly.</p>", { "retry-after": "5" });
+  if (access === "protected-api") return respond(fail("store-unavailable"), "json");
+  const { status } = ruleFor("store-unavailable");
+  return plainPage(status, "Service unavailable", "<p>Please try again shortly.</p>", { "retry-after": "5" });
 }
 
 function forbidden(access: string): NextResponse {
-  if (access === "protected-api") return NextResponse.json({ error: "Forbidden" }, { status: 403 });
-  return plainPage(403, "403: not allowed", '<p>Your account does not have access to this page. <a href="/dashboard">Back to your dashboard</a>.</p>');
+  if (access === "protected-api") return respond(fail("forbidden"), "json");
+  const { status } = ruleFor("forbidden");
+  return plainPage(status, "403: not allowed", `<p>Your account does not have access to this page. <a href="${HOME_PATH}">Back to your dashboard</a>.</p>`);
 }
 
 export async function proxy(request: NextRequest) {
@@ -54,9 +58,7 @@ export async function proxy(request: NextRequest) {
 
 async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
   const env = getEnv();
-  if (isCrossSiteWrite(request, env.appOrigin ?? requestOrigin(request, env.trustProxy))) {
-    return NextResponse.json({ error: "Cross-origin request refused" }, { status: 403 });
-  }
+  if (isCrossSiteWrite(request, env)) return respond(fail("cross-origin"), "json");
 
   const { pathname, search } = request.nextUrl;
   const { access, role: needed } = routeOf(pathname);
@@ -64,6 +66,7 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
   for (const name of STRIPPED_HEADERS) headers.delete(name);
   // Next reads the nonce for its own script tags from the request's CSP header.
   headers.set("content-security-policy", csp);
+  headers.set(REQUESTED_PATH_HEADER, `${pathname}${search}`);
 
   // Sending a user away from /login needs certainty: a revoked sealed cookie is still well-formed,
   // and bouncing it between /login and a protected page would loop. Protected pages are checked
@@ -76,9 +79,9 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
   if (lookup.state !== "valid") {
     let response: NextResponse;
     if (access === "protected-api") {
-      response = NextResponse.json({ error: "Authentication required" }, { status: 401 });
+      response = respond(fail("unauthenticated"), "json");
     } else if (access === "protected-page") {
-      response = redirect(request, `${LOGIN_PATH}?${new URLSearchParams({ next: `${pathname}${search}` })}`);
+      response = redirect(request, loginPath(`${pathname}${search}`));
     } else {
       response = NextResponse.next({ request: { headers } });
     }

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { HOME_PATH } from "@/lib/routes";
 
 // What forbidden() (requireRole) renders if a request reaches a role-gated page past the proxy's
 // own 403. Next renders it client-side, so it needs JavaScript; the proxy's page does not.
@@ -7,7 +8,7 @@ export default function Forbidden() {
     <section className="card narrow">
       <h1>403: not allowed</h1>
       <p>
-        Your account does not have access to this page. <Link href="/dashboard">Back to your dashboard</Link>.
+        Your account does not have access to this page. <Link href={HOME_PATH}>Back to your dashboard</Link>.
       </p>
     </section>
   );

@@ -3,6 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { LogoutButton } from "@/app/_components/logout-button";
 import { getCurrentUser } from "@/lib/auth/current-user";
+import { HOME_PATH, LOGIN_PATH } from "@/lib/routes";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -25,7 +26,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <nav aria-label="Account">
             {user ? (
               <>
-                <Link href="/dashboard">Dashboard</Link>
+                <Link href={HOME_PATH}>Dashboard</Link>
                 <Link href="/settings/sessions">Sessions</Link>
                 <Link href="/settings/password">Password</Link>
                 <Link href="/settings/activity">Activity</Link>
@@ -34,7 +35,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
               </>
             ) : (
               <>
-                <Link href="/login">Sign in</Link>
+                <Link href={LOGIN_PATH}>Sign in</Link>
                 <Link href="/signup">Create account</Link>
               </>
             )}

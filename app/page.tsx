@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { LOGIN_PATH } from "@/lib/routes";
 
 export default function HomePage() {
   return (
@@ -10,7 +11,7 @@ export default function HomePage() {
         every request, and tests that drive a real browser.
       </p>
       <p>
-        <Link href="/signup">Create an account</Link> or <Link href="/login">sign in</Link>.
+        <Link href="/signup">Create an account</Link> or <Link href={LOGIN_PATH}>sign in</Link>.
       </p>
     </section>
   );

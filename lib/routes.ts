@@ -1,3 +1,5 @@
+import type { MessageCode } from "@/lib/auth/messages";
+
 // Path prefixes by audience, shared by proxy.ts and the tests. Route groups like (app) are
 // invisible to the proxy, so it goes by these.
 
@@ -23,6 +25,22 @@ export const ROLE_PREFIXES: ReadonlyArray<readonly [prefix: string, role: "admin
 
 export const LOGIN_PATH = "/login";
 export const HOME_PATH = "/dashboard";
+
+/**
+ * The path and query the browser asked for, set by proxy.ts on the request it forwards (inbound
+ * copies are dropped), so requireUser() can send a user to the login page and back like the proxy.
+ */
+export const REQUESTED_PATH_HEADER = "x-requested-path";
+
+/** The login page, coming back to `next` afterwards; the login page passes `next` through safeNextPath. */
+export function loginPath(next?: string | null): string {
+  return next ? `${LOGIN_PATH}?${new URLSearchParams({ next })}` : LOGIN_PATH;
+}
+
+/** A page with one of lib/auth/messages.ts's notices on it ("Password changed", …). */
+export function withNotice(path: string, notice: MessageCode): string {
+  return `${path}?${new URLSearchParams({ notice })}`;
+}
 
 export type Access = "protected-page" | "protected-api" | "anonymous-only" | "public";
 

@@ -1,9 +1,9 @@
 import "server-only";
 import { headers } from "next/headers";
-import { NextResponse } from "next/server";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
 import { proofKey, readVerifiedClaims } from "@/lib/auth/proof";
+import { loginPath, REQUESTED_PATH_HEADER } from "@/lib/routes";
 import { getSessionStore, readSessionCookie, type CurrentSession } from "@/lib/session";
 import type { PublicRole, PublicUser } from "@/lib/users";
 
@@ -24,10 +24,10 @@ export async function getCurrentUser(): Promise<PublicUser | null> {
   return (await getCurrentSession())?.user ?? null;
 }
 
-/** For pages: the signed-in session, or a redirect to the login page. */
+/** For pages: the signed-in session, or the login page, coming back here afterwards (as the proxy does). */
 export async function requireUser(): Promise<CurrentSession> {
   const current = await getCurrentSession();
-  if (!current) redirect("/login");
+  if (!current) redirect(loginPath((await headers()).get(REQUESTED_PATH_HEADER)));
   return current;
 }
 
@@ -38,22 +38,24 @@ export async function requireRole(role: PublicRole): Promise<CurrentSession> {
   return current;
 }
 
-export type Authenticated = { ok: true; current: CurrentSession; cookieValue: string | undefined } | { ok: false; response: NextResponse };
+export type Authenticated =
+  | { ok: true; current: CurrentSession }
+  | { ok: false; reason: "unauthenticated" | "forbidden" | "store-unavailable" };
 
 /**
- * For route handlers: the signed-in session (of a user with `role`, if given), or the response to
- * send instead: 401, 403, or 503 when the user or revocation data cannot be read (fail closed).
+ * For route handlers (through lib/http/route.ts): the signed-in session, of a user with `role`
+ * if given, or why not. The user or revocation data that cannot be read is "store-unavailable":
+ * the caller refuses (fail closed).
  */
 export async function authenticate(options: { role?: PublicRole } = {}): Promise<Authenticated> {
+  let current: CurrentSession | null;
   try {
-    const current = await getCurrentSession();
-    if (!current) return { ok: false, response: NextResponse.json({ error: "Authentication required" }, { status: 401 }) };
-    if (options.role && current.user.role !== options.role) {
-      return { ok: false, response: NextResponse.json({ error: "Forbidden" }, { status: 403 }) };
-    }
-    return { ok: true, current, cookieValue: readSessionCookie(await headers()) };
+    current = await getCurrentSession();
   } catch (error) {
     console.error("authenticate: session store unreachable", error);
-    return { ok: false, response: NextResponse.json({ error: "Service unavailable" }, { status: 503 }) };
+    return { ok: false, reason: "store-unavailable" };
   }
+  if (!current) return { ok: false, reason: "unauthenticated" };
+  if (options.role && current.user.role !== options.role) return { ok: false, reason: "forbidden" };
+  return { ok: true, current };
 }

@@ -28,6 +28,11 @@ const MESSAGES = {
   "user-not-found": () => "That user does not exist.",
   "role-changed": () => "Role changed. That user's sessions have been ended.",
   "user-sessions-revoked": () => "All of that user's sessions have been ended.",
+  unauthenticated: () => "Authentication required",
+  forbidden: () => "Forbidden",
+  "cross-origin": () => "Cross-origin request refused",
+  "not-found": () => "Not found",
+  "store-unavailable": () => "Service unavailable",
 } satisfies Record<string, (config: MessageConfig) => string>;
 
 export type MessageCode = keyof typeof MESSAGES;

@@ -1,3 +1,5 @@
+import { HOME_PATH } from "@/lib/routes";
+
 const BASE = "http://next-path.invalid";
 
 /** A path-absolute reference a browser resolves on this origin: one `/`, then neither `/` nor `\`. */
@@ -10,7 +12,7 @@ function isLocalPath(path: string): boolean {
  * no protocol-relative `//evil.example`, no backslash tricks browsers fold into `//`. Every use of
  * `next` (form pages, the client form, form redirects) goes through here.
  */
-export function safeNextPath(value: unknown, fallback = "/dashboard"): string {
+export function safeNextPath(value: unknown, fallback = HOME_PATH): string {
   if (typeof value !== "string" || !isLocalPath(value)) return fallback;
   let url: URL;
   try {

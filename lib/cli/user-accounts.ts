@@ -1,9 +1,9 @@
 import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
 import { z } from "zod";
 import { changeRole } from "@/lib/admin";
-import { isCommonPassword } from "@/lib/auth/common-passwords";
 import { describe } from "@/lib/auth/messages";
 import { hashPassword } from "@/lib/auth/password";
+import { passwordPolicy } from "@/lib/auth/password-policy";
 import { EmailSchema, signupBodySchema } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
 import { createUser, findUserWithHashByEmail } from "@/lib/users";
@@ -53,7 +53,7 @@ export function parseRoleArgs(argv: string[]): z.infer<typeof RoleArgsSchema> {
 /** Creates an account exactly as signup would validate it; `admin` gives it the admin role. */
 export async function createAccount(input: { email: string; name?: string; admin: boolean; password: string }): Promise<CliResult> {
   const env = getEnv();
-  const schema = signupBodySchema({ passwordMinLength: env.passwordMinLength, isCommonPassword });
+  const schema = signupBodySchema(passwordPolicy());
   const parsed = schema.safeParse({ email: input.email, name: input.name, password: input.password });
   if (!parsed.success) {
     const fields = z.flattenError(parsed.error).fieldErrors;

@@ -1,19 +1,11 @@
 import { z } from "zod";
+import type { Failure } from "@/lib/http/respond";
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
 export type BodyKind = "json" | "form";
 
-/** A request the handler could not accept, before any lib/ call. Messages are codes or text. */
-export type BodyFailure = {
-  status: 400 | 413 | 415;
-  error: string;
-  fields?: Record<string, string[]>;
-};
-
-export type ReadBodyResult<T> =
-  | { ok: true; kind: BodyKind; data: T }
-  | { ok: false; kind: BodyKind; failure: BodyFailure };
+export type ReadBodyResult<T> = { ok: true; kind: BodyKind; data: T } | { ok: false; kind: BodyKind; failure: Failure };
 
 function kindOf(contentType: string | null): BodyKind | "unsupported" | "none" {
   if (!contentType) return "none";
@@ -53,18 +45,16 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
   const detected = kindOf(request.headers.get("content-type"));
   const kind: BodyKind = detected === "form" ? "form" : "json";
   if (detected === "unsupported") {
-    return {
-      ok: false,
-      kind,
-      failure: { status: 415, error: "Unsupported content type: send application/json or application/x-www-form-urlencoded." },
-    };
+    const error = "Unsupported content type: send application/json or application/x-www-form-urlencoded.";
+    return { ok: false, kind, failure: { ok: false, reason: "unsupported-media-type", error } };
   }
   const text = await readLimited(request, MAX_BODY_BYTES);
   if (text === null) {
-    return { ok: false, kind, failure: { status: 413, error: `Request body too large: the limit is ${MAX_BODY_BYTES} bytes.` } };
+    const error = `Request body too large: the limit is ${MAX_BODY_BYTES} bytes.`;
+    return { ok: false, kind, failure: { ok: false, reason: "body-too-large", error } };
   }
   if (detected === "none" && text.length > 0) {
-    return { ok: false, kind, failure: { status: 415, error: "Missing content type: send application/json." } };
+    return { ok: false, kind, failure: { ok: false, reason: "unsupported-media-type", error: "Missing content type: send application/json." } };
   }
 
   let raw: unknown = {};
@@ -74,7 +64,7 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
     try {
       raw = JSON.parse(text);
     } catch {
-      return { ok: false, kind, failure: { status: 400, error: "Malformed JSON in request body." } };
+      return { ok: false, kind, failure: { ok: false, reason: "malformed-json", error: "Malformed JSON in request body." } };
     }
   }
 
@@ -82,8 +72,9 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
   if (!parsed.success) {
     const flat = z.flattenError(parsed.error);
     const fields = flat.fieldErrors as Record<string, string[]>;
-    const error = flat.formErrors[0] ?? "invalid-input";
-    return { ok: false, kind, failure: { status: 400, error, fields } };
+    // A root-level problem (a JSON array, say) is zod's text; field problems are message codes.
+    const error = flat.formErrors[0];
+    return { ok: false, kind, failure: { ok: false, reason: "invalid-input", ...(error ? { error } : {}), fields } };
   }
   return { ok: true, kind, data: parsed.data };
 }

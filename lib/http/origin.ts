@@ -1,21 +1,5 @@
 const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
-/**
- * CSRF defence (SPEC §3.6, OWASP CSRF cheat sheet "verifying origin with standard headers").
- * Browsers send Origin on every cross-origin POST and Sec-Fetch-Site on every request, so a
- * state-changing request with neither did not come from a browser, and carries no ambient
- * cookie an attacker could ride on: it is allowed.
- */
-export function isCrossSiteWrite(request: Request, ownOrigin: string): boolean {
-  if (!STATE_CHANGING.has(request.method.toUpperCase())) return false;
-  const origin = request.headers.get("origin");
-  if (origin !== null) return origin !== ownOrigin;
-  const site = request.headers.get("sec-fetch-site");
-  // `same-site` is refused too: a sibling subdomain is not this app.
-  if (site !== null) return site !== "same-origin" && site !== "none";
-  return false;
-}
-
 const firstValue = (value: string | null) => value?.split(",")[0]?.trim() || undefined;
 
 /**
@@ -34,14 +18,18 @@ export function requestOrigin(request: Request, trustProxy: boolean): string {
 }
 
 /**
- * The client's IP, from the platform only: `x-forwarded-for` is client-controlled unless a proxy
- * we trust (TRUST_PROXY, or Vercel) overwrites it, so without that we do not guess.
+ * The CSRF decision, whole (SPEC §3.6, OWASP CSRF cheat sheet "verifying origin with standard
+ * headers"): a state-changing request whose Origin is not this app's (APP_URL, else the origin
+ * the browser addressed) is refused. Browsers send Origin on every cross-origin POST and
+ * Sec-Fetch-Site on every request, so a write with neither did not come from a browser and
+ * carries no ambient cookie an attacker could ride on: it is allowed.
  */
-export function clientIp(headers: Headers, trustProxy: boolean): string | null {
-  if (!trustProxy) return null;
-  return firstValue(headers.get("x-forwarded-for"))?.slice(0, 64) ?? null;
-}
-
-export function requestMeta(headers: Headers, trustProxy: boolean) {
-  return { userAgent: headers.get("user-agent"), ip: clientIp(headers, trustProxy) };
+export function isCrossSiteWrite(request: Request, config: { appOrigin?: string; trustProxy: boolean }): boolean {
+  if (!STATE_CHANGING.has(request.method.toUpperCase())) return false;
+  const origin = request.headers.get("origin");
+  if (origin !== null) return origin !== (config.appOrigin ?? requestOrigin(request, config.trustProxy));
+  const site = request.headers.get("sec-fetch-site");
+  // `same-site` is refused too: a sibling subdomain is not this app.
+  if (site !== null) return site !== "same-origin" && site !== "none";
+  return false;
 }

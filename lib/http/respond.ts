@@ -1,93 +1,102 @@
 import { NextResponse } from "next/server";
 import { describe } from "@/lib/auth/messages";
+import { safeNextPath } from "@/lib/auth/next-path";
 import { getEnv } from "@/lib/env";
 import type { BodyKind } from "@/lib/http/body";
-import { safeNextPath } from "@/lib/auth/next-path";
+import { ruleFor, type Reason } from "@/lib/http/outcomes";
+import { LOGIN_PATH } from "@/lib/routes";
 import { clearSessionCookie, setSessionCookie, type CookieToSend, type NewSession } from "@/lib/session";
 import type { PublicUser } from "@/lib/users";
 
-export type Success = { ok: true; status: number; body: unknown; redirectTo: string; session?: CookieToSend | "clear" };
+/**
+ * What went right. `redirectTo` is where a no-JavaScript form goes next; `session` sets this
+ * browser's session cookie (a new session) or clears it.
+ */
+export type Success = { ok: true; status?: 200 | 201; body: unknown; redirectTo?: string; session?: CookieToSend | "clear" };
 
-/** `error` and `fields` hold message codes (lib/auth/messages.ts) or, for zod's own, text. */
+/**
+ * An expected failure: a reason from lib/http/outcomes.ts, which alone decides the status.
+ * `error` (a message code, or zod's text) is shown instead of the reason's own text; `fields`
+ * hold message codes per field (lib/auth/messages.ts).
+ */
 export type Failure = {
   ok: false;
-  status: number;
-  error: string;
+  reason: Reason;
+  error?: string;
   fields?: Record<string, string[]>;
-  headers?: Record<string, string>;
+  retryAfterSeconds?: number;
 };
+
+export type Outcome = Success | Failure;
 
 /** Where a no-JavaScript form goes back to on failure, and the `next` it should keep. */
 export type FormTarget = { path: string; next?: string };
-
-// A form post can only react to a redirect; these two mean the request itself was unusable.
-const JSON_ONLY_STATUSES = new Set([413, 415]);
-
-function withCookie(response: NextResponse, session: CookieToSend | "clear" | undefined): NextResponse {
-  if (session === "clear") clearSessionCookie(response);
-  else if (session) setSessionCookie(response, session);
-  return response;
-}
 
 function seeOther(location: string): NextResponse {
   // Relative Location: the browser resolves it against the URL it posted to, never a Host header.
   return new NextResponse(null, { status: 303, headers: { Location: location } });
 }
 
-/** SPEC §4: JSON for JSON callers, a 303 for form posts. Status codes are decided by callers. */
-export function respond(kind: BodyKind, outcome: Success | Failure, form: FormTarget): NextResponse {
+// Answers about accounts and sessions are never stored by a browser or a shared cache.
+const NO_STORE = { "cache-control": "no-store" };
+
+function withSession(response: NextResponse, session: Success["session"]): NextResponse {
+  if (session === "clear") clearSessionCookie(response);
+  else if (session) setSessionCookie(response, session);
+  return response;
+}
+
+/** SPEC §4: JSON for JSON callers, a 303 for form posts; the status from the outcome table. */
+export function respond(outcome: Outcome, kind: BodyKind, form?: FormTarget): NextResponse {
   if (outcome.ok) {
     const response =
-      kind === "form" ? seeOther(outcome.redirectTo) : NextResponse.json(outcome.body, { status: outcome.status });
-    return withCookie(response, outcome.session);
+      kind === "form" && outcome.redirectTo !== undefined
+        ? seeOther(outcome.redirectTo)
+        : NextResponse.json(outcome.body, { status: outcome.status ?? 200, headers: NO_STORE });
+    return withSession(response, outcome.session);
   }
-  if (kind === "form" && !JSON_ONLY_STATUSES.has(outcome.status)) {
-    const query = new URLSearchParams({ error: outcome.error });
+  const rule = ruleFor(outcome.reason);
+  const retryAfter = outcome.retryAfterSeconds ?? rule.retryAfterSeconds;
+  const headers: Record<string, string> = retryAfter === undefined ? {} : { "Retry-After": String(retryAfter) };
+  const error = outcome.error ?? outcome.reason;
+  let response: NextResponse;
+  if (kind === "form" && form && !rule.jsonOnly) {
+    const query = new URLSearchParams({ error });
     for (const [field, codes] of Object.entries(outcome.fields ?? {})) {
       if (codes[0]) query.set(`f.${field}`, codes[0]);
     }
     if (form.next) query.set("next", safeNextPath(form.next));
-    const response = seeOther(`${form.path}?${query}`);
-    for (const [name, value] of Object.entries(outcome.headers ?? {})) response.headers.set(name, value);
-    return response;
+    // A form whose session just ended goes to the login page (whose error text says why).
+    response = seeOther(`${rule.endsSession ? LOGIN_PATH : form.path}?${query}`);
+    for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  } else {
+    const config = getEnv();
+    const fields =
+      outcome.fields &&
+      Object.fromEntries(Object.entries(outcome.fields).map(([field, codes]) => [field, codes.map((c) => describe(c, config))]));
+    response = NextResponse.json(
+      { error: describe(error, config), ...(fields ? { fields } : {}) },
+      { status: rule.status, headers: { ...NO_STORE, ...headers } },
+    );
   }
-  const config = getEnv();
-  const fields =
-    outcome.fields &&
-    Object.fromEntries(Object.entries(outcome.fields).map(([field, codes]) => [field, codes.map((c) => describe(c, config))]));
-  return NextResponse.json(
-    { error: describe(outcome.error, config), ...(fields ? { fields } : {}) },
-    { status: outcome.status, headers: outcome.headers },
-  );
+  return rule.endsSession ? withSession(response, "clear") : response;
 }
 
-/** A new session (signup, login): `{user}` plus the cookie, or for a form a 303 to a safe `next`. */
-export function respondSignedIn(
-  kind: BodyKind,
-  status: 200 | 201,
-  result: { user: PublicUser; newSession: NewSession },
-  next: string | undefined,
-  form: FormTarget,
-): NextResponse {
-  return respond(
-    kind,
-    { ok: true, status, body: { user: result.user }, redirectTo: safeNextPath(next ?? form.next), session: result.newSession },
-    form,
-  );
+/** A new session (signup, login, password change): `{user}` plus its cookie; a form goes to a safe `next`. */
+export function signedIn(result: { user: PublicUser; newSession: NewSession }, next: string | undefined, status: 200 | 201 = 200): Success {
+  return { ok: true, status, body: { user: result.user }, redirectTo: safeNextPath(next), session: result.newSession };
 }
 
-/** The failure for an expected `reason`; a rate limit becomes 429 with Retry-After (SPEC §4). */
-export function failure(
-  result: { reason: string; retryAfterSeconds?: number },
-  status: number,
-): Failure {
-  if (result.reason === "rate-limited") {
-    return { ok: false, status: 429, error: "rate-limited", headers: { "Retry-After": String(result.retryAfterSeconds ?? 60) } };
-  }
-  const headers = result.retryAfterSeconds === undefined ? undefined : { "Retry-After": String(result.retryAfterSeconds) };
-  return { ok: false, status, error: result.reason, ...(headers ? { headers } : {}) };
+/** A success with a JSON body; `redirectTo` is where a form goes (a GET has none). */
+export function ok(body: unknown, redirectTo?: string): Success {
+  return { ok: true, body, ...(redirectTo !== undefined ? { redirectTo } : {}) };
 }
 
-export function jsonError(status: number, error: string): NextResponse {
-  return NextResponse.json({ error }, { status });
+/** A plain success: `{ok: true}` for JSON callers, `redirectTo` for a form. */
+export function done(redirectTo: string, session?: Success["session"]): Success {
+  return { ok: true, body: { ok: true }, redirectTo, ...(session ? { session } : {}) };
+}
+
+export function fail(reason: Reason): Failure {
+  return { ok: false, reason };
 }

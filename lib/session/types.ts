@@ -1,8 +1,8 @@
+import type { RequestMeta } from "@/lib/request-meta";
 import type { EndUserSessionsOptions } from "@/lib/session/generation";
 import type { PublicRole, PublicUser } from "@/lib/users";
 
-/** What a browser sends and proxy.ts passes around: nothing here is trusted until validated. */
-export type RequestMeta = { userAgent: string | null; ip: string | null };
+export type { RequestMeta };
 
 /**
  * Whom a new session belongs to. The role travels in the cookie under the cookie strategy.

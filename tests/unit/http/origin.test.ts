@@ -1,12 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { clientIp, isCrossSiteWrite, requestOrigin } from "@/lib/http/origin";
+import { isCrossSiteWrite, requestOrigin } from "@/lib/http/origin";
+import { clientIp } from "@/lib/request-meta";
 
 function request(method: string, headers: Record<string, string> = {}, url = "http://app.test/api/auth/login") {
   return new Request(url, { method, headers });
 }
 
 describe("isCrossSiteWrite", () => {
-  const own = "http://app.test";
+  const own = { appOrigin: "http://app.test", trustProxy: false };
 
   it("never blocks reads", () => {
     expect(isCrossSiteWrite(request("GET", { origin: "https://evil.test" }), own)).toBe(false);
@@ -35,6 +36,15 @@ describe("isCrossSiteWrite", () => {
 
   it("allows non-browser clients that send neither header", () => {
     expect(isCrossSiteWrite(request("POST"), own)).toBe(false);
+  });
+
+  it("without APP_URL, compares with the origin the browser addressed (Host; forwarded only behind a trusted proxy)", () => {
+    const direct = { trustProxy: false };
+    expect(isCrossSiteWrite(request("POST", { origin: "http://127.0.0.1:3000", host: "127.0.0.1:3000" }), direct)).toBe(false);
+    expect(isCrossSiteWrite(request("POST", { origin: "http://app.test", host: "127.0.0.1:3000" }), direct)).toBe(true);
+    const forwarded = { host: "internal:3000", "x-forwarded-host": "app.example", "x-forwarded-proto": "https" };
+    expect(isCrossSiteWrite(request("POST", { origin: "https://app.example", ...forwarded }), { trustProxy: true })).toBe(false);
+    expect(isCrossSiteWrite(request("POST", { origin: "https://app.example", ...forwarded }), direct)).toBe(true);
   });
 });
 

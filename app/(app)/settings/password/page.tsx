@@ -4,10 +4,11 @@ import { AuthForm } from "@/app/_components/auth-form";
 import { requireUser } from "@/lib/auth/current-user";
 import { readFormState, type SearchParams } from "@/lib/auth/form-state";
 import { getEnv } from "@/lib/env";
+import { withNotice } from "@/lib/routes";
 
 export const metadata: Metadata = { title: "Change password" };
 
-const DONE = "/settings/password?notice=password-changed";
+const DONE = withNotice("/settings/password", "password-changed");
 
 export default async function PasswordPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await requireUser();

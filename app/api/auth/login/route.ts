@@ -1,23 +1,14 @@
-import type { NextRequest } from "next/server";
 import { login } from "@/lib/auth/accounts";
 import { LoginBodySchema } from "@/lib/auth/schemas";
-import { getEnv } from "@/lib/env";
-import { readBody } from "@/lib/http/body";
-import { requestMeta } from "@/lib/http/origin";
-import { failure, respond, respondSignedIn } from "@/lib/http/respond";
-import { readSessionCookie } from "@/lib/session";
+import { signedIn } from "@/lib/http/respond";
+import { route } from "@/lib/http/route";
+import { LOGIN_PATH } from "@/lib/routes";
 
-export async function POST(request: NextRequest) {
-  const env = getEnv();
-  const body = await readBody(request, LoginBodySchema);
-  const form = { path: "/login", next: request.nextUrl.searchParams.get("next") ?? undefined };
-  if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
-
-  const previousCookie = readSessionCookie(request.headers);
-  const result = await login(body.data, requestMeta(request.headers, env.trustProxy), previousCookie);
-  // One answer for unknown email and wrong password: same status, same text (SPEC §4). A right
-  // password whose account's sessions keep being ended may try again: 503, not "wrong password".
-  if (!result.ok) return respond(body.kind, failure(result, result.reason === "sessions-churning" ? 503 : 401), form);
-
-  return respondSignedIn(body.kind, 200, result, body.data.next, form);
-}
+export const POST = route(
+  { auth: "anyone", body: LoginBodySchema, form: { path: LOGIN_PATH, keepNext: true } },
+  async ({ body, meta, sessionCookie, next }) => {
+    // Whatever session this browser held is ended: a login never promotes a planted cookie.
+    const result = await login(body, meta, sessionCookie);
+    return result.ok ? signedIn(result, body.next ?? next) : result;
+  },
+);

@@ -1,40 +1,15 @@
-import type { NextRequest } from "next/server";
-import { authenticate } from "@/lib/auth/current-user";
 import { LogoutAllBodySchema } from "@/lib/auth/schemas";
 import { logoutEverywhere } from "@/lib/auth/sessions";
-import { getEnv } from "@/lib/env";
-import { readBody } from "@/lib/http/body";
-import { requestMeta } from "@/lib/http/origin";
-import { failure, respond } from "@/lib/http/respond";
-import { clearSessionCookie } from "@/lib/session";
+import { done } from "@/lib/http/respond";
+import { route } from "@/lib/http/route";
+import { LOGIN_PATH, withNotice } from "@/lib/routes";
 
-export async function POST(request: NextRequest) {
-  const env = getEnv();
-  const auth = await authenticate();
-  if (!auth.ok) return auth.response;
-  const body = await readBody(request, LogoutAllBodySchema);
-  const form = { path: "/settings/sessions" };
-  if (!body.ok) return respond(body.kind, { ok: false, ...body.failure }, form);
-
-  const result = await logoutEverywhere(auth.current, {
-    keepCurrent: body.data.keepCurrent,
-    meta: requestMeta(request.headers, env.trustProxy),
-  });
-  if (!result.ok) {
-    const response = respond(body.kind, failure(result, 401), { path: "/login" });
-    clearSessionCookie(response);
-    return response;
-  }
-  const { newSession } = result;
-  return respond(
-    body.kind,
-    {
-      ok: true,
-      status: 200,
-      body: { ok: true },
-      redirectTo: newSession ? "/settings/sessions?notice=others-revoked" : "/login",
-      session: newSession ?? "clear",
-    },
-    form,
-  );
-}
+export const POST = route(
+  { auth: "user", body: LogoutAllBodySchema, form: "/settings/sessions" },
+  async ({ current, body, meta }) => {
+    const result = await logoutEverywhere(current, { keepCurrent: body.keepCurrent, meta });
+    if (!result.ok) return result;
+    // "Everywhere else" gives this device a brand-new session; "everywhere" signs it out too.
+    return result.newSession ? done(withNotice("/settings/sessions", "others-revoked"), result.newSession) : done(LOGIN_PATH, "clear");
+  },
+);

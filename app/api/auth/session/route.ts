@@ -1,9 +1,4 @@
-import { NextResponse } from "next/server";
-import { authenticate } from "@/lib/auth/current-user";
+import { ok } from "@/lib/http/respond";
+import { route } from "@/lib/http/route";
 
-export async function GET() {
-  const auth = await authenticate();
-  if (!auth.ok) return auth.response;
-  const { user, session } = auth.current;
-  return NextResponse.json({ user, session: { ...session, current: true } }, { headers: { "cache-control": "no-store" } });
-}
+export const GET = route({ auth: "user" }, async ({ current: { user, session } }) => ok({ user, session: { ...session, current: true } }));

@@ -1,9 +1,5 @@
-import { NextResponse } from "next/server";
-import { authenticate } from "@/lib/auth/current-user";
 import { listSessions } from "@/lib/auth/sessions";
+import { ok } from "@/lib/http/respond";
+import { route } from "@/lib/http/route";
 
-export async function GET() {
-  const auth = await authenticate();
-  if (!auth.ok) return auth.response;
-  return NextResponse.json(await listSessions(auth.current), { headers: { "cache-control": "no-store" } });
-}
+export const GET = route({ auth: "user" }, async ({ current }) => ok(await listSessions(current)));

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
-import { NextResponse } from "next/server";
 import { getEnv } from "@/lib/env";
-import { jsonError } from "@/lib/http/respond";
+import { fail, ok } from "@/lib/http/respond";
+import { route } from "@/lib/http/route";
 import { deleteExpiredRows } from "@/lib/maintenance";
 
 function authorised(header: string | null, secret: string): boolean {
@@ -11,10 +11,10 @@ function authorised(header: string | null, secret: string): boolean {
 }
 
 // Vercel Cron calls this daily (vercel.json) with `Authorization: Bearer $CRON_SECRET`.
-export async function GET(request: Request) {
+export const GET = route({ auth: "anyone" }, async ({ request }) => {
   const { cronSecret } = getEnv();
   // Without a secret the route does not exist: nobody can make the app do work on demand.
-  if (!cronSecret) return jsonError(404, "Not found");
-  if (!authorised(request.headers.get("authorization"), cronSecret)) return jsonError(401, "Authentication required");
-  return NextResponse.json({ deleted: await deleteExpiredRows() });
-}
+  if (!cronSecret) return fail("not-found");
+  if (!authorised(request.headers.get("authorization"), cronSecret)) return fail("unauthenticated");
+  return ok({ deleted: await deleteExpiredRows() });
+});

@@ -1,0 +1,47 @@
+/**
+ * The one table from an outcome's reason to its HTTP answer (SPEC §4). Handlers and lib/ return
+ * reasons; only this table says what status each one is. Adding a reason is one line here (and,
+ * when a form shows it, one text in lib/auth/messages.ts).
+ */
+type Rule = {
+  status: number;
+  /** Sent as Retry-After when the outcome carries no figure of its own. */
+  retryAfterSeconds?: number;
+  /** The caller's session is over: the cookie is cleared and a form goes back to the login page. */
+  endsSession?: true;
+  /** The request itself was unusable: even a form post gets JSON, as it cannot react to a redirect. */
+  jsonOnly?: true;
+};
+
+export const OUTCOMES = {
+  "invalid-input": { status: 400 },
+  "malformed-json": { status: 400 },
+  unauthenticated: { status: 401 },
+  // One answer for an unknown email and a wrong password: same status, same text (SPEC §4).
+  "invalid-credentials": { status: 401 },
+  "current-password-wrong": { status: 401 },
+  "session-ended": { status: 401, endsSession: true },
+  forbidden: { status: 403 },
+  // CSRF (SPEC §3.6): a write from another site's page, refused by proxy.ts before any handler.
+  "cross-origin": { status: 403 },
+  "not-found": { status: 404 },
+  // Another user's id answers exactly like an unknown one: never "forbidden" (no probing).
+  "user-not-found": { status: 404 },
+  "session-not-found": { status: 404 },
+  // SPEC §4 accepts that 409 reveals a registered email; README "Security" explains the trade-off.
+  "email-taken": { status: 409 },
+  "last-admin": { status: 409 },
+  "body-too-large": { status: 413, jsonOnly: true },
+  "unsupported-media-type": { status: 415, jsonOnly: true },
+  "rate-limited": { status: 429, retryAfterSeconds: 60 },
+  // A right password whose account's sessions keep being ended may try again: not "wrong password".
+  "sessions-churning": { status: 503 },
+  // Fail closed: what cannot be checked is refused, never let through (SPEC §3).
+  "store-unavailable": { status: 503 },
+} as const satisfies Record<string, Rule>;
+
+export type Reason = keyof typeof OUTCOMES;
+
+export function ruleFor(reason: Reason): Rule {
+  return OUTCOMES[reason];
+}

@@ -1,0 +1,97 @@
+import type { NextRequest } from "next/server";
+import type { z } from "zod";
+import { authenticate } from "@/lib/auth/current-user";
+import { PublicIdSchema } from "@/lib/auth/schemas";
+import { getEnv } from "@/lib/env";
+import { readBody, type BodyKind } from "@/lib/http/body";
+import { respond, type FormTarget, type Outcome } from "@/lib/http/respond";
+import { requestMeta, type RequestMeta } from "@/lib/request-meta";
+import { readSessionCookie, type CurrentSession } from "@/lib/session";
+
+type Access = "anyone" | "user" | "admin";
+
+export type RouteSpec<A extends Access, S extends z.ZodType | undefined, I extends string> = {
+  /** Who may call. A signed-in user or an admin are checked first: 401, 403, or 503 (fail closed). */
+  auth: A;
+  /** The body's schema (or a function making it, for schemas that depend on configuration). None: no body is read. */
+  body?: S | (() => S);
+  /** Where a no-JavaScript form goes back to on failure; `keepNext` carries the page's `?next=` along. */
+  form?: string | { path: string; keepNext: true };
+  /** Path segments holding a public id, each with the reason a malformed one answers. */
+  ids?: Record<I, "user-not-found" | "session-not-found">;
+};
+
+export type RouteContext<A extends Access, S extends z.ZodType | undefined, I extends string> = {
+  request: NextRequest;
+  body: S extends z.ZodType ? z.output<S> : undefined;
+  /** The caller's session: present whenever `auth` asks for one. */
+  current: A extends "anyone" ? undefined : CurrentSession;
+  ids: Record<I, string>;
+  meta: RequestMeta;
+  /** The session cookie as sent, unvalidated: for ending it (logout) or replacing it (login). */
+  sessionCookie: string | undefined;
+  /** The page's `?next=` (forms with `keepNext`); checked by safeNextPath wherever it is used. */
+  next: string | undefined;
+};
+
+type SegmentContext = { params: Promise<Record<string, string | string[] | undefined>> };
+
+/**
+ * Every route handler is one call of this: it reads and validates the body (415, 413, 400),
+ * checks who is calling, and turns the handler's outcome into JSON or, for a form post, a 303
+ * (SPEC §4). The handler only calls lib/ and returns an outcome; lib/http/outcomes.ts decides
+ * every status.
+ */
+export function route<A extends Access, S extends z.ZodType | undefined = undefined, I extends string = never>(
+  spec: RouteSpec<A, S, I>,
+  handler: (context: RouteContext<A, S, I>) => Promise<Outcome>,
+): (request: NextRequest, segments: SegmentContext) => Promise<Response> {
+  const form = typeof spec.form === "string" ? { path: spec.form } : spec.form;
+  return async (request, segments) => {
+    let current: CurrentSession | undefined;
+    if (spec.auth !== "anyone") {
+      const auth = await authenticate(spec.auth === "admin" ? { role: "admin" } : {});
+      // Before the body is read, and as JSON: there is nothing a form could go back to.
+      if (!auth.ok) return respond({ ok: false, reason: auth.reason }, "json");
+      current = auth.current;
+    }
+
+    let kind: BodyKind = "json";
+    let body: unknown;
+    const next = form && "keepNext" in form ? (request.nextUrl.searchParams.get("next") ?? undefined) : undefined;
+    const target: FormTarget | undefined = form && { path: form.path, ...(next !== undefined ? { next } : {}) };
+    if (spec.body) {
+      const schema = (typeof spec.body === "function" ? spec.body() : spec.body) as z.ZodType;
+      const read = await readBody(request, schema);
+      kind = read.kind;
+      if (!read.ok) return respond(read.failure, kind, target);
+      body = read.data;
+    }
+
+    const ids = {} as Record<I, string>;
+    if (spec.ids) {
+      const params = await segments.params;
+      for (const [name, reason] of Object.entries(spec.ids) as Array<[I, "user-not-found" | "session-not-found"]>) {
+        const id = PublicIdSchema.safeParse(params[name]);
+        if (!id.success) return respond({ ok: false, reason }, kind, target);
+        ids[name] = id.data;
+      }
+    }
+
+    const { trustProxy } = getEnv();
+    const outcome = await handler({
+      request,
+      body: body as RouteContext<A, S, I>["body"],
+      current: current as RouteContext<A, S, I>["current"],
+      ids,
+      get meta() {
+        return requestMeta(request.headers, trustProxy);
+      },
+      get sessionCookie() {
+        return readSessionCookie(request.headers);
+      },
+      next,
+    });
+    return respond(outcome, kind, target);
+  };
+}
