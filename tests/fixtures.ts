@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { test as base, expect as baseExpect, request as playwrightRequest, type APIResponse, type Page } from "@playwright/test";
 import pg from "pg";
+import { SESSION_COOKIE_NAMES } from "@/lib/session/cookie";
 import { readTestEnv } from "./support/test-env";
 
 // The suite runs against `next start`, so cookies carry their production name and flags.
-export const COOKIE = "__Host-session";
+export const COOKIE = SESSION_COOKIE_NAMES.production;
 
 export type TestUser = { id: string; email: string; password: string; name: string };
 
