@@ -6,7 +6,7 @@ import { z } from "zod";
 
 const SECRET_MIN_LENGTH = 32;
 
-// An empty line in .env (`REDIS_URL=`) means "unset", not "the empty string".
+// An empty line in .env (`APP_URL=`) means "unset", not "the empty string".
 const unsetIfEmpty = (value: unknown) => (value === "" ? undefined : value);
 
 const seconds = (fallback: number) =>
@@ -49,7 +49,6 @@ export const EnvSchema = z
     MAX_SESSIONS_PER_USER: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1000).default(10)),
     // Below 10 is too cheap for 2020s hardware (OWASP); above 15 takes seconds per login.
     BCRYPT_COST: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(10, "must be 10–15.").max(15, "must be 10–15.").default(12)),
-    REDIS_URL: z.preprocess(unsetIfEmpty, z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL." }).optional()),
     APP_URL: z.preprocess(
       unsetIfEmpty,
       z.url({ protocol: /^https?$/, error: "must be an http(s) origin such as https://example.com." }).optional(),
@@ -82,7 +81,6 @@ export const EnvSchema = z
     maxAgeSeconds: env.SESSION_MAX_AGE,
     maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,
     bcryptCost: env.BCRYPT_COST,
-    redisUrl: env.REDIS_URL,
     appOrigin: env.APP_URL === undefined ? undefined : new URL(env.APP_URL).origin,
     // Vercel always sits behind its own proxy, which sets x-forwarded-for (SPEC §5).
     trustProxy: env.TRUST_PROXY ?? env.VERCEL === "1",

@@ -14,11 +14,6 @@ export function toPublicUser(user: { id: string; email: string; name: string | n
   return { id: user.id, email: user.email, name: user.name, role: toPublicRole(user.role) };
 }
 
-export async function findUserById(id: string): Promise<PublicUser | null> {
-  const user = await getDb().user.findUnique({ where: { id } });
-  return user && toPublicUser(user);
-}
-
 /** For password checks only; `email` must already be normalised by the schema. */
 export async function findUserWithHashByEmail(email: string) {
   return getDb().user.findUnique({ where: { email }, omit: { passwordHash: false } });

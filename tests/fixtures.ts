@@ -1,10 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { test as base, expect as baseExpect, request as playwrightRequest, type APIResponse, type Page } from "@playwright/test";
+import {
+  test as base,
+  expect as baseExpect,
+  request as playwrightRequest,
+  type APIRequestContext,
+  type APIResponse,
+  type Page,
+} from "@playwright/test";
 import pg from "pg";
+import { SESSION_COOKIE_NAMES } from "@/lib/session/cookie";
 import { readTestEnv } from "./support/test-env";
 
 // The suite runs against `next start`, so cookies carry their production name and flags.
-export const COOKIE = "__Host-session";
+export const COOKIE = SESSION_COOKIE_NAMES.production;
 
 export type TestUser = { id: string; email: string; password: string; name: string };
 
@@ -89,6 +97,36 @@ export async function createUser(baseURL: string, overrides: Partial<Omit<TestUs
   }
 }
 
+/**
+ * Signs a user in through the API (STYLE §4): the same POST /api/auth/login under both strategies,
+ * where a session row written directly would not do for sealed cookies. Fails the test unless the
+ * login succeeds and sets a session cookie; returns that cookie's value.
+ *
+ * Given a request context (`page.request`, the `request` fixture, a second device's context), that
+ * context's cookie jar keeps the session. Given a base URL, a context of its own signs in and is
+ * thrown away: only the returned value holds the session, for requests that carry it by hand
+ * (support/plain-http.ts). Tests of the login itself post to /api/auth/login directly.
+ */
+export async function signIn(
+  target: APIRequestContext | string,
+  user: Pick<TestUser, "email" | "password">,
+  options: { headers?: Record<string, string> } = {},
+): Promise<string> {
+  if (typeof target === "string") {
+    const context = await playwrightRequest.newContext({ baseURL: target });
+    try {
+      return await signIn(context, user, options);
+    } finally {
+      await context.dispose();
+    }
+  }
+  const response = await target.post("/api/auth/login", { data: { email: user.email, password: user.password }, headers: options.headers });
+  baseExpect(response.status(), await response.text()).toBe(200);
+  const cookie = sessionCookieOf(response);
+  baseExpect(cookie?.value, `the login set no ${COOKIE} cookie`).toBeTruthy();
+  return cookie!.value;
+}
+
 type Fixtures = { user: TestUser; signedInPage: Page };
 
 export const test = base.extend<Fixtures>({
@@ -110,8 +148,7 @@ export const test = base.extend<Fixtures>({
   },
   // Signs in through the API with the page's own request context, which shares its cookies.
   signedInPage: async ({ page, user }, use) => {
-    const response = await page.request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
-    baseExpect(response.status()).toBe(200);
+    await signIn(page.request, user);
     await use(page);
   },
 });

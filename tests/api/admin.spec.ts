@@ -1,9 +1,4 @@
-import type { APIRequestContext } from "@playwright/test";
-import { createUser, expect, query, test, type TestUser } from "../fixtures";
-
-async function signIn(context: APIRequestContext, user: TestUser) {
-  expect((await context.post("/api/auth/login", { data: { email: user.email, password: user.password } })).status()).toBe(200);
-}
+import { createUser, expect, query, signIn, test, type TestUser } from "../fixtures";
 
 async function makeAdmin(baseURL: string): Promise<TestUser> {
   const admin = await createUser(baseURL);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { createUser, expect, query, sessionCookieOf, test, uniqueEmail } from "../fixtures";
+import { createUser, expect, query, sessionCookieOf, signIn, test, uniqueEmail } from "../fixtures";
 
 type EventRow = { type: string; ip: string | null; userAgent: string | null; detail: unknown };
 const eventsOf = (userId: string) =>
@@ -42,7 +42,7 @@ test.describe("audit log", () => {
   test("an admin's role change and session ending are recorded on the target, with who did it", async ({ baseURL, request, user }) => {
     const admin = await createUser(baseURL!);
     await query(`UPDATE "User" SET role = 'ADMIN' WHERE id = $1`, [admin.id]);
-    await request.post("/api/auth/login", { data: { email: admin.email, password: admin.password } });
+    await signIn(request, admin);
     await request.post(`/api/admin/users/${user.id}/logout-all`);
     await request.post(`/api/admin/users/${user.id}/role`, { data: { role: "admin" } });
     const events = (await eventsOf(user.id)).slice(-2);
@@ -59,7 +59,7 @@ test.describe("audit log", () => {
 
   test("a user's own activity page shows their events; another user's admin page is 403", async ({ request, user }) => {
     await request.post("/api/auth/login", { data: { email: user.email, password: "not my password" } });
-    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(request, user);
     const page = await request.get("/settings/activity");
     expect(page.status()).toBe(200);
     const html = await page.text();

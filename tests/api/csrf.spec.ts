@@ -1,8 +1,8 @@
-import { expect, test } from "../fixtures";
+import { expect, signIn, test } from "../fixtures";
 
 test.describe("cross-origin state changes (CSRF)", () => {
   test("a POST from another origin gets 403 and changes nothing", async ({ request, user }) => {
-    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(request, user);
     const response = await request.post("/api/auth/logout", { headers: { origin: "https://evil.example" } });
     expect(response.status()).toBe(403);
     expect(await response.json()).toEqual({ error: "Cross-origin request refused" });

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { COOKIE, expect, query, sessionCookieOf, test } from "../fixtures";
+import { COOKIE, expect, query, signIn, test } from "../fixtures";
 import { startNextServer, type RunningServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
@@ -7,8 +7,7 @@ import { readTestEnv, serverEnv } from "../support/test-env";
 
 test.describe("database sessions", () => {
   test("the database holds only the token's SHA-256, under a separate public id", async ({ request, user }) => {
-    const login = await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
-    const token = sessionCookieOf(login)!.value;
+    const token = await signIn(request, user);
     const { session } = await (await request.get("/api/auth/session")).json();
     const rows = await query<Record<string, unknown>>('SELECT * FROM "Session" WHERE id = $1', [session.id]);
     expect(rows).toHaveLength(1);
@@ -24,8 +23,7 @@ test.describe("database sessions", () => {
     for (let i = 0; i <= cap; i++) {
       // A fresh context per login: separate devices, so no login replaces another's session.
       const device = await playwright.request.newContext({ baseURL });
-      const response = await device.post("/api/auth/login", { data: { email: user.email, password: user.password } });
-      tokens.push(sessionCookieOf(response)!.value);
+      tokens.push(await signIn(device, user));
       await device.dispose();
     }
     const checker = await playwright.request.newContext({ baseURL });
@@ -41,9 +39,9 @@ test.describe("database sessions", () => {
 
   test("the sessions list shows every device, and one can be revoked from another", async ({ playwright, baseURL, request, user }) => {
     const phone = await playwright.request.newContext({ baseURL, userAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) Version/17.5 Mobile/15E148 Safari/604.1" });
-    await phone.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(phone, user);
     const phoneSession = (await (await phone.get("/api/auth/session")).json()).session.id;
-    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(request, user);
 
     const list = await (await request.get("/api/auth/sessions")).json();
     expect(list.listsAllSessions).toBe(true);
@@ -65,7 +63,7 @@ test.describe("database sessions", () => {
   });
 
   test("logout deletes the row", async ({ request, user }) => {
-    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(request, user);
     const { session } = await (await request.get("/api/auth/session")).json();
     expect(await query('SELECT 1 FROM "Session" WHERE id = $1', [session.id])).toHaveLength(1);
     await request.post("/api/auth/logout");

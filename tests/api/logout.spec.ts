@@ -1,9 +1,8 @@
-import { COOKIE, expect, sessionCookieOf, test } from "../fixtures";
+import { COOKIE, expect, signIn, test } from "../fixtures";
 
 test.describe("POST /api/auth/logout", () => {
   test("clears the cookie and deletes the session; a replayed cookie gets 401", async ({ request, user }) => {
-    const login = await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
-    const token = sessionCookieOf(login)!.value;
+    const token = await signIn(request, user);
 
     const response = await request.post("/api/auth/logout");
     expect(response.status()).toBe(200);
@@ -21,16 +20,16 @@ test.describe("POST /api/auth/logout", () => {
 
   test("ends only this session, not the user's others", async ({ playwright, baseURL, user }) => {
     const other = await playwright.request.newContext({ baseURL });
-    await other.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(other, user);
     const mine = await playwright.request.newContext({ baseURL });
-    await mine.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(mine, user);
     await mine.post("/api/auth/logout");
     expect((await mine.get("/api/auth/session")).status()).toBe(401);
     expect((await other.get("/api/auth/session")).status()).toBe(200);
   });
 
   test("a form post is redirected home", async ({ request, user }) => {
-    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(request, user);
     const response = await request.post("/api/auth/logout", {
       headers: { "content-type": "application/x-www-form-urlencoded" },
       data: "",

@@ -1,5 +1,4 @@
-import { expect, query, test } from "../fixtures";
-import { createUser } from "../fixtures";
+import { createUser, expect, query, signIn, test } from "../fixtures";
 
 const IDENTITY_HEADERS = ["x-user-id", "x-user-role", "x-session-id", "x-auth-proof"];
 
@@ -30,7 +29,7 @@ test.describe("proxy.ts", () => {
   });
 
   test("a signed-in user is sent from /login and /signup to /dashboard", async ({ request, user }) => {
-    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(request, user);
     for (const path of ["/login", "/signup"]) {
       const response = await request.get(path, { maxRedirects: 0 });
       expect(response.status()).toBe(307);
@@ -40,7 +39,7 @@ test.describe("proxy.ts", () => {
   });
 
   test("identity headers are never sent back to the browser", async ({ request, user }) => {
-    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(request, user);
     for (const path of ["/dashboard", "/api/auth/session", "/"]) {
       const headers = (await request.get(path)).headers();
       for (const name of IDENTITY_HEADERS) expect(headers[name], `${name} on ${path}`).toBeUndefined();
@@ -87,7 +86,7 @@ test.describe("proxy.ts", () => {
     });
 
     test("and a signed-in user cannot borrow someone else's identity with them", async ({ request, user }) => {
-      await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+      await signIn(request, user);
       const response = await request.get("/api/auth/session", { headers: forged() });
       expect(response.status()).toBe(200);
       expect((await response.json()).user).toMatchObject({ id: user.id, role: "user" });

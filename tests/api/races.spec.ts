@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TestInfo } from "@playwright/test";
-import { COOKIE, createUser, expect, query, test, type TestUser } from "../fixtures";
+import { COOKIE, createUser, expect, query, signIn, test, type TestUser } from "../fixtures";
 import { startNextServer, type RunningServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
@@ -44,13 +44,6 @@ async function call(base: string, path: string, init: { cookie?: string; body?: 
 
 const login = (base: string, user: Pick<TestUser, "email">, password: string, ip?: string) =>
   call(base, "/api/auth/login", { body: { email: user.email, password }, ip });
-
-async function signIn(base: string, user: TestUser): Promise<string> {
-  const answer = await login(base, user, user.password);
-  expect(answer.status).toBe(200);
-  expect(answer.cookie).toBeTruthy();
-  return answer.cookie!;
-}
 
 const sessionStatus = async (base: string, cookie: string) => (await call(base, "/api/auth/session", { cookie })).status;
 

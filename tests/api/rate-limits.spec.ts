@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
-import { createUser, expect, query, test, uniqueEmail } from "../fixtures";
+import { createUser, expect, query, signIn, test, uniqueEmail } from "../fixtures";
 import { startClockedServer, type ClockedServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
@@ -115,7 +115,7 @@ test("signups are limited per IP", async () => {
 test("guessing the current password through password change is limited", async ({ playwright, baseURL }) => {
   const user = await createUser(baseURL!);
   const device = await playwright.request.newContext({ baseURL: server.url });
-  await device.post("/api/auth/login", { data: { email: user.email, password: user.password }, headers: fromIp() });
+  await signIn(device, user, { headers: fromIp() });
   const change = (currentPassword: string) =>
     device.post("/api/auth/password", { data: { currentPassword, newPassword: "a new and fine passphrase" }, headers: fromIp() });
   for (let i = 0; i < 3; i++) expect((await change("a wrong guess")).status()).toBe(401);

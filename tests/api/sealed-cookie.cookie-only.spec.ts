@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { COOKIE, expect, query, sessionCookieOf, test } from "../fixtures";
+import { COOKIE, expect, query, sessionCookieOf, signIn, test } from "../fixtures";
 import { startNextServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
@@ -19,7 +19,7 @@ test.describe("sealed cookies", () => {
   });
 
   test("a tampered, truncated or foreign-secret cookie is refused", async ({ playwright, baseURL, request, user }) => {
-    const seal = sessionCookieOf(await request.post("/api/auth/login", { data: { email: user.email, password: user.password } }))!.value;
+    const seal = await signIn(request, user);
     const parts = seal.split("*");
     parts[4] = `${parts[4]!.slice(0, -2)}${parts[4]!.endsWith("AA") ? "BB" : "AA"}`;
     const { sealData } = await import("iron-session");
@@ -36,7 +36,7 @@ test.describe("sealed cookies", () => {
   });
 
   test("only the exact seal issued is accepted: a changed, removed or appended last character, or no ~2, gets 401", async ({ playwright, baseURL, request, user }) => {
-    const seal = sessionCookieOf(await request.post("/api/auth/login", { data: { email: user.email, password: user.password } }))!.value;
+    const seal = await signIn(request, user);
     const alterations: Record<string, string> = {
       "last character changed": `${seal.slice(0, -1)}3`,
       "last character removed": seal.slice(0, -1),
@@ -55,7 +55,7 @@ test.describe("sealed cookies", () => {
   });
 
   test("a cookie replayed after logout gets 401, and pages send it to a login page that renders", async ({ playwright, baseURL, request, user }) => {
-    const seal = sessionCookieOf(await request.post("/api/auth/login", { data: { email: user.email, password: user.password } }))!.value;
+    const seal = await signIn(request, user);
     expect((await request.post("/api/auth/logout")).status()).toBe(200);
 
     const attacker = await playwright.request.newContext({ baseURL });
@@ -73,8 +73,8 @@ test.describe("sealed cookies", () => {
 
   test("the sessions list says honestly that it can show only this device", async ({ playwright, baseURL, request, user }) => {
     const phone = await playwright.request.newContext({ baseURL });
-    await phone.post("/api/auth/login", { data: { email: user.email, password: user.password } });
-    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(phone, user);
+    await signIn(request, user);
     const list = await (await request.get("/api/auth/sessions")).json();
     expect(list.listsAllSessions).toBe(false);
     expect(list.sessions).toHaveLength(1);
@@ -99,7 +99,7 @@ test.describe("secret rotation across restarts", () => {
     const oldSecret = readTestEnv("secret");
     const newSecret = randomBytes(32).toString("base64url");
     const databaseUrl = readTestEnv("databaseUrl");
-    const oldSeal = sessionCookieOf(await request.post("/api/auth/login", { data: { email: user.email, password: user.password } }))!.value;
+    const oldSeal = await signIn(request, user);
 
     const rotated = await startNextServer(serverEnv(databaseUrl, `${newSecret},${oldSecret}`, "5"));
     let newSeal: string;
@@ -128,7 +128,7 @@ test.describe("secret rotation across restarts", () => {
   });
 
   test("with the database unreachable, a valid seal lets nobody in", async ({ playwright, request, user }) => {
-    const seal = sessionCookieOf(await request.post("/api/auth/login", { data: { email: user.email, password: user.password } }))!.value;
+    const seal = await signIn(request, user);
     const down = await startNextServer(serverEnv("postgresql://postgres@127.0.0.1:9/none", readTestEnv("secret"), "5"));
     try {
       const client = await playwright.request.newContext({ baseURL: down.url });

@@ -1,13 +1,6 @@
-import type { APIRequestContext } from "@playwright/test";
-import { COOKIE, createUser, expect, sessionCookieOf, test, type TestUser } from "../fixtures";
+import { COOKIE, createUser, expect, sessionCookieOf, signIn, test } from "../fixtures";
 
 const asCookie = (value: string) => ({ cookie: `${COOKIE}=${value}` });
-
-async function signIn(context: APIRequestContext, user: TestUser) {
-  const response = await context.post("/api/auth/login", { data: { email: user.email, password: user.password } });
-  expect(response.status()).toBe(200);
-  return sessionCookieOf(response)!.value;
-}
 
 test.describe("session management API", () => {
   test("every route needs a session", async ({ request }) => {

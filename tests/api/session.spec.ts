@@ -1,4 +1,4 @@
-import { COOKIE, expect, test } from "../fixtures";
+import { COOKIE, expect, signIn, test } from "../fixtures";
 
 test.describe("GET /api/auth/session", () => {
   test("401 without a session", async ({ request }) => {
@@ -8,7 +8,7 @@ test.describe("GET /api/auth/session", () => {
   });
 
   test("returns the user and the current session, never the hash", async ({ request, user }) => {
-    await request.post("/api/auth/login", { data: { email: user.email, password: user.password }, headers: { "user-agent": "SessionTest/1.0" } });
+    await signIn(request, user, { headers: { "user-agent": "SessionTest/1.0" } });
     const response = await request.get("/api/auth/session");
     expect(response.status()).toBe(200);
     const body = await response.json();

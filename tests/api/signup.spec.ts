@@ -1,4 +1,4 @@
-import { COOKIE, createUser, expect, query, test, uniqueEmail } from "../fixtures";
+import { COOKIE, createUser, expect, query, signIn, test, uniqueEmail } from "../fixtures";
 
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
@@ -50,7 +50,7 @@ test.describe("POST /api/auth/signup", () => {
     expect((await common.json()).fields.password).toEqual([
       "This password is on lists of the most common passwords, which attackers try first. Choose another.",
     ]);
-    await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    await signIn(request, user);
     const change = await request.post("/api/auth/password", { data: { currentPassword: user.password, newPassword: "iloveyou123" } });
     expect(change.status()).toBe(400);
     expect(Object.keys((await change.json()).fields)).toEqual(["newPassword"]);

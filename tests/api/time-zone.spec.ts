@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { createUser, expect, test, type TestUser } from "../fixtures";
+import { createUser, expect, signIn as signInTo, test, type TestUser } from "../fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/database";
-import { send as sendTo, signIn as signInTo, statusOf } from "../support/plain-http";
+import { send as sendTo, statusOf } from "../support/plain-http";
 import { startNextServer, type RunningServer } from "../support/server";
 import { serverEnv } from "../support/test-env";
 

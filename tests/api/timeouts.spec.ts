@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { APIRequestContext } from "@playwright/test";
-import { expect, query, test, type TestUser } from "../fixtures";
+import { expect, query, signIn, test, type TestUser } from "../fixtures";
 import { startClockedServer, type ClockedServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
@@ -29,9 +29,10 @@ test.afterAll(async () => {
   await server?.stop();
 });
 
+/** A device signed in on this file's server, its cookie jar holding the session. */
 async function device(playwright: { request: { newContext: (o: { baseURL: string }) => Promise<APIRequestContext> } }, user: TestUser) {
   const context = await playwright.request.newContext({ baseURL: server.url });
-  expect((await context.post("/api/auth/login", { data: { email: user.email, password: user.password } })).status()).toBe(200);
+  await signIn(context, user);
   return context;
 }
 
@@ -85,10 +86,10 @@ test("GET /api/cron/cleanup needs CRON_SECRET and deletes only expired rows", as
   const idleId = await sessionId(idle);
   // To survive: the same kinds, made on the shared server (lifetimes of days). Made before the
   // clock moves, because logins and logouts also prune dead rows on their own.
-  await request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+  await signIn(request, user);
   const liveId = await sessionId(request);
   const recent = await playwright.request.newContext({ baseURL: readTestEnv("baseUrl") });
-  await recent.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+  await signIn(recent, user);
   const recentRevoked = await sessionId(recent);
   await recent.post("/api/auth/logout");
   advance(MAX_AGE + 60);

@@ -1,5 +1,5 @@
-import { createUser, expect, query, test } from "../fixtures";
-import { send, signIn, statusOf } from "../support/plain-http";
+import { createUser, expect, query, signIn, test } from "../fixtures";
+import { send, statusOf } from "../support/plain-http";
 import { startNextServer, type RunningServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 

@@ -1,10 +1,10 @@
-import { createUser, expect, query, test } from "../fixtures";
+import { createUser, expect, query, signIn, test } from "../fixtures";
 
 test("an admin manages roles from the admin page", async ({ page, baseURL }) => {
   const admin = await createUser(baseURL!, { name: "Ada Admin" });
   await query(`UPDATE "User" SET role = 'ADMIN' WHERE id = $1`, [admin.id]);
   const member = await createUser(baseURL!);
-  await page.request.post("/api/auth/login", { data: { email: admin.email, password: admin.password } });
+  await signIn(page.request, admin);
 
   await page.goto("/admin");
   await expect(page.getByRole("heading", { name: "Admin" })).toBeVisible();

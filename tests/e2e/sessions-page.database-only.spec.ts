@@ -1,11 +1,11 @@
-import { expect, test } from "../fixtures";
+import { expect, signIn, test } from "../fixtures";
 
 test("under database sessions the sessions page lists other devices and revokes one", async ({ signedInPage: page, playwright, baseURL, user }) => {
   const tablet = await playwright.request.newContext({
     baseURL,
     userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:131.0) Gecko/20100101 Firefox/131.0",
   });
-  await tablet.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+  await signIn(tablet, user);
 
   await page.goto("/settings/sessions");
   const other = page.getByRole("listitem").filter({ hasText: "Firefox on macOS" });

@@ -1,8 +1,8 @@
-import { expect, test } from "../fixtures";
+import { expect, signIn, test } from "../fixtures";
 
 test("the sessions page lists this device and signs out everywhere else", async ({ signedInPage: page, playwright, baseURL, user }) => {
   const other = await playwright.request.newContext({ baseURL });
-  await other.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+  await signIn(other, user);
 
   await page.goto("/settings/sessions");
   await expect(page.getByRole("heading", { name: "Sessions" })).toBeVisible();

@@ -1,7 +1,8 @@
-import { COOKIE, expect, type TestUser } from "../fixtures";
+import { COOKIE } from "../fixtures";
 
 // Requests over plain fetch, with no cookie jar: each carries exactly the session cookie named,
-// as a second browser, a second instance's client or a thief holding a copied cookie would.
+// as a second browser, a second instance's client or a thief holding a copied cookie would. The
+// cookie comes from signIn(baseURL, user) in ../fixtures.
 
 export function send(url: string, cookie: string, init: { method?: string; body?: unknown } = {}): Promise<Response> {
   return fetch(url, {
@@ -17,16 +18,4 @@ export async function statusOf(url: string, cookie: string, init: { method?: str
   const response = await send(url, cookie, init);
   await response.arrayBuffer();
   return response.status;
-}
-
-/** A JSON login that must succeed; the session cookie's value. */
-export async function signIn(baseURL: string, user: TestUser): Promise<string> {
-  const response = await fetch(`${baseURL}/api/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: user.email, password: user.password }),
-  });
-  expect(response.status).toBe(200);
-  const line = response.headers.getSetCookie().find((value) => value.startsWith(`${COOKIE}=`));
-  return line!.slice(COOKIE.length + 1).split(";")[0]!;
 }

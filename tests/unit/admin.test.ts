@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { changeRole, revokeAllSessionsOf } from "@/lib/admin";
 import { getDb } from "@/lib/db";
+import { createTestUser } from "@/tests/support/users";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
 // Row counts below assume the database strategy; each store's own tests cover how it ends sessions.
@@ -9,7 +10,7 @@ const db = useTestDatabase("unit_admin", { asAppDatabase: true });
 const actor = { id: "test-admin" };
 
 async function user(role: "USER" | "ADMIN") {
-  return db().user.create({ data: { email: `a${Math.random()}@test.dev`, passwordHash: "x", role } });
+  return createTestUser(db(), { role });
 }
 
 beforeEach(async () => {

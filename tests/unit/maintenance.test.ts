@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { deleteExpiredRows } from "@/lib/maintenance";
+import { createTestUser } from "@/tests/support/users";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
 const db = useTestDatabase("unit_maintenance", { asAppDatabase: true });
@@ -7,7 +8,7 @@ const DAY = 24 * 60 * 60 * 1000;
 
 describe("deleteExpiredRows", () => {
   it("deletes only what has expired, in every table", async () => {
-    const user = await db().user.create({ data: { email: `m${Math.random()}@test.dev`, passwordHash: "x", sessionGeneration: 1 } });
+    const user = await createTestUser(db(), { sessionGeneration: 1 });
     const t = Date.now();
     const at = (ms: number) => new Date(t + ms);
     await db().session.createMany({

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createSessionCache, readThrough, type SessionCache } from "@/lib/session/cache";
+import { createTestUser } from "@/tests/support/users";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
 const db = useTestDatabase("unit_cache");
@@ -9,7 +10,7 @@ const id = () => randomBytes(12).toString("base64url");
 const HOUR = 3_600_000;
 
 async function createUser() {
-  return (await db().user.create({ data: { email: `${id()}@cache.test`, passwordHash: "x" } })).id;
+  return (await createTestUser(db())).id;
 }
 
 async function createSession(userId: string, expiresInMs = HOUR) {

@@ -4,6 +4,7 @@ import { createDatabaseStore } from "@/lib/session/database";
 import { hashToken } from "@/lib/session/token";
 import type { SessionStore } from "@/lib/session/types";
 import { createSessionOrFail } from "@/tests/support/sessions";
+import { createTestUser } from "@/tests/support/users";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
 const IDLE = 1000; // seconds
@@ -30,7 +31,7 @@ function makeStore(withCache: boolean): SessionStore {
 
 beforeEach(async () => {
   clock = Date.UTC(2030, 0, 1);
-  const user = await db().user.create({ data: { email: `u${Math.random()}@test.dev`, passwordHash: "x" } });
+  const user = await createTestUser(db());
   userId = user.id;
 });
 

@@ -4,6 +4,7 @@ import { createSessionCache, type SessionCache } from "@/lib/session/cache";
 import { createSealedCookieStore, passwordId } from "@/lib/session/sealed-cookie";
 import type { SessionStore } from "@/lib/session/types";
 import { createSessionOrFail } from "@/tests/support/sessions";
+import { createTestUser } from "@/tests/support/users";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
 const OLD = "old-secret-old-secret-old-secret-0000";
@@ -20,7 +21,7 @@ const db = useTestDatabase("unit_cookie");
 
 beforeEach(async () => {
   clock = Date.UTC(2030, 0, 1);
-  userId = (await db().user.create({ data: { email: `c${Math.random()}@test.dev`, passwordHash: "x" } })).id;
+  userId = (await createTestUser(db())).id;
 });
 
 function storeWith(secrets: string[]): SessionStore {

@@ -7,6 +7,7 @@ import { createSessionCache } from "@/lib/session/cache";
 import { createDatabaseStore } from "@/lib/session/database";
 import type { SessionStore } from "@/lib/session/types";
 import { createSessionOrFail } from "@/tests/support/sessions";
+import { createTestUser } from "@/tests/support/users";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
 // Issue 10 item 4: timestamp columns hold UTC wall time, and nothing may read them in the
@@ -20,7 +21,7 @@ const MINUTE = 60_000;
 const meta = { userAgent: "vitest", ip: "203.0.113.9" };
 
 async function createUser() {
-  return (await db().user.create({ data: { email: `${id()}@tz.test`, passwordHash: "x" } })).id;
+  return (await createTestUser(db())).id;
 }
 
 async function createSession(userId: string, expiresInMs: number) {
