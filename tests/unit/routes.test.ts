@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { matchesPrefix, routeOf } from "@/lib/routes";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { HOME_PATH, LOGIN_PATH, loginPath, matchesPrefix, routeOf, withNotice } from "@/lib/routes";
 
 describe("routeOf: access", () => {
   it.each([
@@ -47,5 +48,21 @@ describe("routeOf: role", () => {
     for (const path of ["/administrator", "/dashboard", "/api/auth/session"]) {
       expect(routeOf(path).role, path).toBeUndefined();
     }
+  });
+});
+
+describe("paths built from LOGIN_PATH and HOME_PATH", () => {
+  it("loginPath keeps where the user was going, encoded, and nothing when there is nowhere", () => {
+    expect(loginPath("/settings/sessions?x=1&y=2")).toBe(`${LOGIN_PATH}?next=%2Fsettings%2Fsessions%3Fx%3D1%26y%3D2`);
+    expect(loginPath(null)).toBe(LOGIN_PATH);
+    expect(loginPath("")).toBe(LOGIN_PATH);
+  });
+
+  it("withNotice puts one known notice code on a page", () => {
+    expect(withNotice("/settings/password", "password-changed")).toBe("/settings/password?notice=password-changed");
+  });
+
+  it("a next that leaves the origin falls back to HOME_PATH", () => {
+    expect(safeNextPath("//evil.example")).toBe(HOME_PATH);
   });
 });
