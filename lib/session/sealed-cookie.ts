@@ -139,7 +139,8 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
   }
 
   return {
-    strategy: "cookie",
+    // A seal is recorded nowhere: the store knows only the session it is shown.
+    listsAllSessions: false,
 
     async createSession(subject, meta) {
       const t = now();
@@ -206,6 +207,19 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
 
     invalidateUserSessions(userId, endOptions) {
       return endUserSessions(db(), cache, userId, endOptions);
+    },
+
+    async listUserSessions(_userId, current) {
+      return [current];
+    },
+
+    // Only the seal itself names its owner; another session's id alone proves nothing.
+    async invalidateUserSession() {
+      return false;
+    },
+
+    async countActiveSessions() {
+      return null;
     },
   };
 }

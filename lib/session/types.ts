@@ -36,11 +36,16 @@ export type NewSession = CookieToSend & { session: SessionInfo };
 export type CurrentSession = { user: PublicUser; session: SessionInfo; generation: number };
 
 /**
- * The one interface both strategies implement (SPEC §2). Methods throw only when the store
- * cannot be reached; every expected outcome is in the return type.
+ * The one interface every strategy implements (SPEC §2). Methods throw only when the store
+ * cannot be reached; every expected outcome is in the return type. What differs between
+ * strategies is asked of the store, never inferred from its name.
  */
 export interface SessionStore {
-  readonly strategy: "database" | "cookie";
+  /**
+   * Whether listUserSessions shows every session of the user (true) or only the caller's own,
+   * because nothing records the others (sealed cookies).
+   */
+  readonly listsAllSessions: boolean;
   /**
    * Null when the user's session generation is no longer `subject.generation`: every session of
    * theirs was ended after the check that allowed this one (issue 10), so none is created.
@@ -63,8 +68,19 @@ export interface SessionStore {
   invalidateSession(cookieValue: string): Promise<{ userId: string; sessionId: string } | null>;
   /** Ends every session of the user: see lib/session/generation.ts. The new generation, or null. */
   invalidateUserSessions(userId: string, options?: EndUserSessionsOptions): Promise<number | null>;
-  /** Only where the store knows every session of a user (database). */
-  listUserSessions?(userId: string): Promise<SessionInfo[]>;
-  /** Ends one of the user's sessions by public id; false when the user has none by that id. */
-  invalidateUserSession?(userId: string, sessionId: string): Promise<boolean>;
+  /**
+   * The user's live sessions for their sessions page, most recently used first; `current` is
+   * the caller's own. Where listsAllSessions is false, just `current`.
+   */
+  listUserSessions(userId: string, current: SessionInfo): Promise<SessionInfo[]>;
+  /**
+   * Ends one of the user's sessions by public id; false when the store knows none of the user's
+   * by that id (always, where sessions are not recorded: nothing says whose a seal is).
+   */
+  invalidateUserSession(userId: string, sessionId: string): Promise<boolean>;
+  /**
+   * Live sessions per user (not expired, not ended by a newer generation), for the admin page:
+   * an entry for every id asked, 0 for none. Null where the store cannot count them.
+   */
+  countActiveSessions(userIds: readonly string[]): Promise<Map<string, number> | null>;
 }
