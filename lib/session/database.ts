@@ -4,7 +4,7 @@ import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { utcTimestamp } from "@/lib/sql-time";
 import { toPublicRole, toPublicUser } from "@/lib/users";
 import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/session/token";
-import type { SessionInfo, SessionStore } from "@/lib/session/types";
+import type { CleanupCounts, SessionInfo, SessionStore, SessionStrategy } from "@/lib/session/types";
 
 export type DatabaseStoreOptions = {
   db: () => Db;
@@ -241,3 +241,26 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
     },
   };
 }
+
+/**
+ * Rows that can never be valid again: past their idle or absolute expiry, or of a generation the
+ * user has left (an insert that won its race with "end all sessions"). Live rows are never touched.
+ */
+export async function deleteDeadSessionRows(db: Db, at: Date): Promise<CleanupCounts> {
+  const expired = await db.session.deleteMany({ where: { OR: [{ expiresAt: { lte: at } }, { absoluteExpiresAt: { lte: at } }] } });
+  const ended = await db.$executeRaw`DELETE FROM "Session" s USING "User" u WHERE s."userId" = u.id AND s.generation <> u."sessionGeneration"`;
+  return { sessions: expired.count + ended };
+}
+
+export const databaseStrategy: SessionStrategy = {
+  createStore: ({ db, env, now, cache }) =>
+    createDatabaseStore({
+      db,
+      idleTimeoutSeconds: env.idleTimeoutSeconds,
+      maxAgeSeconds: env.maxAgeSeconds,
+      maxSessionsPerUser: env.maxSessionsPerUser,
+      now,
+      cache,
+    }),
+  deleteExpired: deleteDeadSessionRows,
+};

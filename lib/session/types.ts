@@ -1,3 +1,6 @@
+import type { Db } from "@/lib/db";
+import type { Env } from "@/lib/env";
+import type { SessionCache } from "@/lib/session/cache";
 import type { EndUserSessionsOptions } from "@/lib/session/generation";
 import type { PublicRole, PublicUser } from "@/lib/users";
 
@@ -84,3 +87,23 @@ export interface SessionStore {
    */
   countActiveSessions(userIds: readonly string[]): Promise<Map<string, number> | null>;
 }
+
+/** Rows a strategy's clean-up deleted, by kind: the keys of the clean-up report. */
+export type CleanupCounts = { sessions?: number; revokedSessions?: number };
+
+/** What a strategy's store is built from: lib/session/index.ts supplies it once per process. */
+export type StoreDeps = { db: () => Db; env: Env; now: () => number; cache: SessionCache | undefined };
+
+/**
+ * A strategy as lib/session/index.ts registers it: one file (its store and its clean-up) and one
+ * line in the registry there.
+ */
+export type SessionStrategy = {
+  createStore(deps: StoreDeps): SessionStore;
+  /**
+   * Deletes this strategy's records that can never be valid again, as of `at`. Runs for every
+   * registered strategy, not only the active one (a switch leaves the other's rows behind), so it
+   * needs nothing but the database.
+   */
+  deleteExpired(db: Db, at: Date): Promise<CleanupCounts>;
+};
