@@ -2,7 +2,7 @@ import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { AuthEventType } from "@/lib/generated/prisma/client";
-import type { RequestMeta } from "@/lib/session/types";
+import type { RequestMeta } from "@/lib/session";
 
 // OWASP ASVS V7.2: log authentication decisions with who, from where and when; never secrets
 // (no passwords, tokens or cookie values: detail holds public ids and roles only).
