@@ -62,7 +62,7 @@ export default defineConfig([
   // rule of its own (the typescript-eslint twin of no-restricted-imports), so the blocks above
   // keep their import rules for the same files. tests/ and bench/ may reach the internals.
   {
-    files: ["app/**/*.{ts,tsx}", "lib/**/*.ts", "proxy.ts", "scripts/**/*.ts"],
+    files: ["app/**/*.{ts,tsx}", "lib/**/*.ts", "proxy.ts", "scripts/**/*.ts", "prisma/**/*.ts", "instrumentation*.ts"],
     ignores: ["lib/session/**"],
     rules: {
       "@typescript-eslint/no-restricted-imports": [
