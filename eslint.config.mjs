@@ -68,4 +68,43 @@ export default defineConfig([
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "lib/env.ts is the only reader of process.env." }],
     },
   },
+  // Issue 11: outside lib/session, sessions are known only through its index (the active store,
+  // the cookie, the clean-up); which strategy runs and how it stores sessions stay inside. A
+  // rule of its own (the typescript-eslint twin of no-restricted-imports), so the blocks above
+  // keep their import rules for the same files. tests/ and bench/ may reach the internals.
+  {
+    files: ["app/**/*.{ts,tsx}", "lib/**/*.ts", "proxy.ts", "scripts/**/*.ts", "prisma/**/*.ts", "instrumentation*.ts"],
+    ignores: ["lib/session/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/lib/session/*", "**/lib/session/*"],
+              message: "Import from @/lib/session (its index); the strategies' files are internal to lib/session.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The same from lib/ by relative path (lib/auth/x.ts → ../session/y).
+    files: ["lib/**/*.ts"],
+    ignores: ["lib/session/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/lib/session/*", "**/lib/session/*", "./session/*", "../session/*"],
+              message: "Import from @/lib/session (its index); the strategies' files are internal to lib/session.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ]);

@@ -6,18 +6,14 @@ import { toPublicUser, type PublicRole, type PublicUser } from "@/lib/users";
 
 export type AdminUserRow = PublicUser & { createdAt: Date; activeSessions: number | null };
 
-/** Users with their live session counts; null where the strategy cannot count (cookie). */
+/** Users with their live session counts; null where the strategy cannot count them. */
 export async function listUsersForAdmin(): Promise<AdminUserRow[]> {
-  const countable = getSessionStore().strategy === "database";
-  const users = await getDb().user.findMany({
-    orderBy: { createdAt: "asc" },
-    take: 500,
-    include: { _count: { select: { sessions: { where: { expiresAt: { gt: new Date() } } } } } },
-  });
+  const users = await getDb().user.findMany({ orderBy: { createdAt: "asc" }, take: 500 });
+  const counts = await getSessionStore().countActiveSessions(users.map((user) => user.id));
   return users.map((user) => ({
     ...toPublicUser(user),
     createdAt: user.createdAt,
-    activeSessions: countable ? user._count.sessions : null,
+    activeSessions: counts ? (counts.get(user.id) ?? 0) : null,
   }));
 }
 

@@ -4,17 +4,14 @@ import { getSessionStore, type CurrentSession, type NewSession, type RequestMeta
 export type SessionList = {
   sessions: Array<SessionInfo & { current: boolean }>;
   current: string;
-  /** False under the cookie strategy: nothing records a user's other sessions. */
+  /** False where the strategy records no sessions (sealed cookies): only this one is listed. */
   listsAllSessions: boolean;
 };
 
 export async function listSessions({ user, session }: CurrentSession): Promise<SessionList> {
   const store = getSessionStore();
-  if (!store.listUserSessions) {
-    return { sessions: [{ ...session, current: true }], current: session.id, listsAllSessions: false };
-  }
-  const sessions = await store.listUserSessions(user.id);
-  return { sessions: sessions.map((s) => ({ ...s, current: s.id === session.id })), current: session.id, listsAllSessions: true };
+  const sessions = await store.listUserSessions(user.id, session);
+  return { sessions: sessions.map((s) => ({ ...s, current: s.id === session.id })), current: session.id, listsAllSessions: store.listsAllSessions };
 }
 
 export type RevokeResult = { ok: true; endedCurrent: boolean } | { ok: false; reason: "session-not-found" };
@@ -32,8 +29,7 @@ export async function revokeSession(
     await recordAuthEvent("LOGOUT", { userId: current.user.id, meta, detail: { sessionId } });
     return { ok: true, endedCurrent: true };
   }
-  const ended = (await store.invalidateUserSession?.(current.user.id, sessionId)) ?? false;
-  if (!ended) return { ok: false, reason: "session-not-found" };
+  if (!(await store.invalidateUserSession(current.user.id, sessionId))) return { ok: false, reason: "session-not-found" };
   await recordAuthEvent("SESSION_REVOKED", { userId: current.user.id, meta, detail: { sessionId } });
   return { ok: true, endedCurrent: false };
 }

@@ -4,7 +4,7 @@ import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { utcTimestamp } from "@/lib/sql-time";
 import { toPublicRole, toPublicUser } from "@/lib/users";
 import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/session/token";
-import type { SessionInfo, SessionStore } from "@/lib/session/types";
+import type { CleanupCounts, SessionInfo, SessionStore, SessionStrategy } from "@/lib/session/types";
 
 export type DatabaseStoreOptions = {
   db: () => Db;
@@ -128,7 +128,7 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
   }
 
   return {
-    strategy: "database",
+    listsAllSessions: true,
 
     async createSession({ id: userId, generation }, meta) {
       const token = generateToken();
@@ -205,12 +205,14 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       return count > 0;
     },
 
+    // Every live row of the user's, the caller's own among them.
     async listUserSessions(userId): Promise<SessionInfo[]> {
+      const t = new Date(now());
       const user = await db().user.findUnique({
         where: { id: userId },
         select: {
           sessionGeneration: true,
-          sessions: { where: { expiresAt: { gt: new Date(now()) } }, orderBy: { lastSeenAt: "desc" }, select: { ...sessionInfoSelect, generation: true } },
+          sessions: { where: { expiresAt: { gt: t }, absoluteExpiresAt: { gt: t } }, orderBy: { lastSeenAt: "desc" }, select: { ...sessionInfoSelect, generation: true } },
         },
       });
       // A row of an older generation is already dead; its delete may simply not have landed yet.
@@ -218,5 +220,47 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
         .filter((s) => s.generation === user?.sessionGeneration)
         .map(({ id, createdAt, lastSeenAt, expiresAt, userAgent, ip }) => ({ id, createdAt, lastSeenAt, expiresAt, userAgent, ip }));
     },
+
+    async countActiveSessions(userIds) {
+      const t = new Date(now());
+      const [groups, users] = await Promise.all([
+        db().session.groupBy({
+          by: ["userId", "generation"],
+          where: { userId: { in: [...userIds] }, expiresAt: { gt: t }, absoluteExpiresAt: { gt: t } },
+          _count: { _all: true },
+        }),
+        db().user.findMany({ where: { id: { in: [...userIds] } }, select: { id: true, sessionGeneration: true } }),
+      ]);
+      // Rows of a generation the user has left are dead, like expired ones (isLive above).
+      const generationOf = new Map(users.map((u) => [u.id, u.sessionGeneration]));
+      const counts = new Map(userIds.map((id) => [id, 0]));
+      for (const group of groups) {
+        if (group.generation === generationOf.get(group.userId)) counts.set(group.userId, group._count._all);
+      }
+      return counts;
+    },
   };
 }
+
+/**
+ * Rows that can never be valid again: past their idle or absolute expiry, or of a generation the
+ * user has left (an insert that won its race with "end all sessions"). Live rows are never touched.
+ */
+export async function deleteDeadSessionRows(db: Db, at: Date): Promise<CleanupCounts> {
+  const expired = await db.session.deleteMany({ where: { OR: [{ expiresAt: { lte: at } }, { absoluteExpiresAt: { lte: at } }] } });
+  const ended = await db.$executeRaw`DELETE FROM "Session" s USING "User" u WHERE s."userId" = u.id AND s.generation <> u."sessionGeneration"`;
+  return { sessions: expired.count + ended };
+}
+
+export const databaseStrategy: SessionStrategy = {
+  createStore: ({ db, env, now, cache }) =>
+    createDatabaseStore({
+      db,
+      idleTimeoutSeconds: env.idleTimeoutSeconds,
+      maxAgeSeconds: env.maxAgeSeconds,
+      maxSessionsPerUser: env.maxSessionsPerUser,
+      now,
+      cache,
+    }),
+  deleteExpired: deleteDeadSessionRows,
+};

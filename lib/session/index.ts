@@ -1,13 +1,20 @@
 import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db";
-import { getEnv } from "@/lib/env";
-import { createSessionCache, type SessionCache } from "@/lib/session/cache";
-import { createDatabaseStore } from "@/lib/session/database";
-import { createSealedCookieStore } from "@/lib/session/sealed-cookie";
-import type { SessionStore } from "@/lib/session/types";
+import { getEnv, type Env } from "@/lib/env";
+import { createSessionCache, deleteOldRevocationEvents, type SessionCache } from "@/lib/session/cache";
+import { databaseStrategy } from "@/lib/session/database";
+import { sealedCookieStrategy } from "@/lib/session/sealed-cookie";
+import type { SessionStore, SessionStrategy } from "@/lib/session/types";
 
 export type * from "@/lib/session/types";
 export { clearSessionCookie, readSessionCookie, setSessionCookie } from "@/lib/session/cookie";
+
+// Every strategy, by its SESSION_STRATEGY value: a new one is its own file and one line here.
+// Keyed by what lib/env.ts accepts, so a value without a strategy does not compile.
+const strategies: Record<Env["sessionStrategy"], SessionStrategy> = {
+  database: databaseStrategy,
+  cookie: sealedCookieStrategy,
+};
 
 let store: SessionStore | undefined;
 
@@ -24,16 +31,27 @@ function sharedCache(): SessionCache {
 export function getSessionStore(): SessionStore {
   if (store) return store;
   const env = getEnv();
-  const lifetimes = {
-    db: getDb,
-    idleTimeoutSeconds: env.idleTimeoutSeconds,
-    maxAgeSeconds: env.maxAgeSeconds,
-    now,
-    cache: env.sessionCache ? sharedCache() : undefined,
-  };
-  store =
-    env.sessionStrategy === "cookie"
-      ? createSealedCookieStore({ ...lifetimes, secrets: env.sessionSecrets })
-      : createDatabaseStore({ ...lifetimes, maxSessionsPerUser: env.maxSessionsPerUser });
+  store = strategies[env.sessionStrategy].createStore({ db: getDb, env, now, cache: env.sessionCache ? sharedCache() : undefined });
   return store;
+}
+
+export type SessionCleanupReport = { sessions: number; revokedSessions: number; revocationEvents: number };
+
+/**
+ * Deletes session data that can never be valid again: every registered strategy's, not only the
+ * active one's (a switch leaves the other's rows behind), and revocation-log rows no cache can
+ * need. Live sessions are never touched.
+ */
+export async function deleteExpiredSessionData(): Promise<SessionCleanupReport> {
+  const db = getDb();
+  const at = new Date(now());
+  const [counts, revocationEvents] = await Promise.all([
+    Promise.all(Object.values(strategies).map((strategy) => strategy.deleteExpired(db, at))),
+    deleteOldRevocationEvents(db),
+  ]);
+  return {
+    sessions: counts.reduce((sum, c) => sum + (c.sessions ?? 0), 0),
+    revokedSessions: counts.reduce((sum, c) => sum + (c.revokedSessions ?? 0), 0),
+    revocationEvents,
+  };
 }

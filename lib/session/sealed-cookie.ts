@@ -7,7 +7,7 @@ import { readThrough, type SessionCache } from "@/lib/session/cache";
 import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { toPublicRole, toPublicUser } from "@/lib/users";
 import { generateSessionId } from "@/lib/session/token";
-import type { SessionStore } from "@/lib/session/types";
+import type { CleanupCounts, SessionStore, SessionStrategy } from "@/lib/session/types";
 
 export type SealedCookieStoreOptions = {
   db: () => Db;
@@ -139,7 +139,8 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
   }
 
   return {
-    strategy: "cookie",
+    // A seal is recorded nowhere: the store knows only the session it is shown.
+    listsAllSessions: false,
 
     async createSession(subject, meta) {
       const t = now();
@@ -189,7 +190,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
       const payload = await open(cookieValue);
       if (!payload) return null;
       // Kept until the cookie would have expired anyway; expired entries go on the way.
-      await db().revokedSession.deleteMany({ where: { expiresAt: { lte: new Date(now()) } } });
+      await deleteExpiredRevocations(db(), new Date(now()));
       try {
         await db().revokedSession.createMany({
           data: [{ id: payload.sid, userId: payload.uid, expiresAt: new Date(payload.abs) }],
@@ -207,8 +208,39 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
     invalidateUserSessions(userId, endOptions) {
       return endUserSessions(db(), cache, userId, endOptions);
     },
+
+    async listUserSessions(_userId, current) {
+      return [current];
+    },
+
+    // Only the seal itself names its owner; another session's id alone proves nothing.
+    async invalidateUserSession() {
+      return false;
+    },
+
+    async countActiveSessions() {
+      return null;
+    },
   };
 }
+
+/** Revoked session ids whose cookies would have expired anyway: nothing can present them again. */
+export async function deleteExpiredRevocations(db: Db, at: Date): Promise<CleanupCounts> {
+  return { revokedSessions: (await db.revokedSession.deleteMany({ where: { expiresAt: { lte: at } } })).count };
+}
+
+export const sealedCookieStrategy: SessionStrategy = {
+  createStore: ({ db, env, now, cache }) =>
+    createSealedCookieStore({
+      db,
+      secrets: env.sessionSecrets,
+      idleTimeoutSeconds: env.idleTimeoutSeconds,
+      maxAgeSeconds: env.maxAgeSeconds,
+      now,
+      cache,
+    }),
+  deleteExpired: deleteExpiredRevocations,
+};
 
 function infoOf(payload: Seal, t: number) {
   return {

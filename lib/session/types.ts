@@ -1,4 +1,7 @@
+import type { Db } from "@/lib/db";
+import type { Env } from "@/lib/env";
 import type { RequestMeta } from "@/lib/request-meta";
+import type { SessionCache } from "@/lib/session/cache";
 import type { EndUserSessionsOptions } from "@/lib/session/generation";
 import type { PublicRole, PublicUser } from "@/lib/users";
 
@@ -36,11 +39,16 @@ export type NewSession = CookieToSend & { session: SessionInfo };
 export type CurrentSession = { user: PublicUser; session: SessionInfo; generation: number };
 
 /**
- * The one interface both strategies implement (SPEC §2). Methods throw only when the store
- * cannot be reached; every expected outcome is in the return type.
+ * The one interface every strategy implements (SPEC §2). Methods throw only when the store
+ * cannot be reached; every expected outcome is in the return type. What differs between
+ * strategies is asked of the store, never inferred from its name.
  */
 export interface SessionStore {
-  readonly strategy: "database" | "cookie";
+  /**
+   * Whether listUserSessions shows every session of the user (true) or only the caller's own,
+   * because nothing records the others (sealed cookies).
+   */
+  readonly listsAllSessions: boolean;
   /**
    * Null when the user's session generation is no longer `subject.generation`: every session of
    * theirs was ended after the check that allowed this one (issue 10), so none is created.
@@ -63,8 +71,39 @@ export interface SessionStore {
   invalidateSession(cookieValue: string): Promise<{ userId: string; sessionId: string } | null>;
   /** Ends every session of the user: see lib/session/generation.ts. The new generation, or null. */
   invalidateUserSessions(userId: string, options?: EndUserSessionsOptions): Promise<number | null>;
-  /** Only where the store knows every session of a user (database). */
-  listUserSessions?(userId: string): Promise<SessionInfo[]>;
-  /** Ends one of the user's sessions by public id; false when the user has none by that id. */
-  invalidateUserSession?(userId: string, sessionId: string): Promise<boolean>;
+  /**
+   * The user's live sessions for their sessions page, most recently used first; `current` is
+   * the caller's own. Where listsAllSessions is false, just `current`.
+   */
+  listUserSessions(userId: string, current: SessionInfo): Promise<SessionInfo[]>;
+  /**
+   * Ends one of the user's sessions by public id; false when the store knows none of the user's
+   * by that id (always, where sessions are not recorded: nothing says whose a seal is).
+   */
+  invalidateUserSession(userId: string, sessionId: string): Promise<boolean>;
+  /**
+   * Live sessions per user (not expired, not ended by a newer generation), for the admin page:
+   * an entry for every id asked, 0 for none. Null where the store cannot count them.
+   */
+  countActiveSessions(userIds: readonly string[]): Promise<Map<string, number> | null>;
 }
+
+/** Rows a strategy's clean-up deleted, by kind: the keys of the clean-up report. */
+export type CleanupCounts = { sessions?: number; revokedSessions?: number };
+
+/** What a strategy's store is built from: lib/session/index.ts supplies it once per process. */
+export type StoreDeps = { db: () => Db; env: Env; now: () => number; cache: SessionCache | undefined };
+
+/**
+ * A strategy as lib/session/index.ts registers it: one file (its store and its clean-up) and one
+ * line in the registry there.
+ */
+export type SessionStrategy = {
+  createStore(deps: StoreDeps): SessionStore;
+  /**
+   * Deletes this strategy's records that can never be valid again, as of `at`. Runs for every
+   * registered strategy, not only the active one (a switch leaves the other's rows behind), so it
+   * needs nothing but the database.
+   */
+  deleteExpired(db: Db, at: Date): Promise<CleanupCounts>;
+};

@@ -1,5 +1,5 @@
-import { beforeEach, describe, expect, it } from "vitest";
-import { changeRole, revokeAllSessionsOf } from "@/lib/admin";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { changeRole, listUsersForAdmin, revokeAllSessionsOf } from "@/lib/admin";
 import { getDb } from "@/lib/db";
 import { createTestUser } from "@/tests/support/users";
 import { useTestDatabase } from "@/tests/support/vitest-database";
@@ -49,5 +49,35 @@ describe("changeRole", () => {
     expect(await changeRole(u.id, "admin", actor)).toMatchObject({ ok: true, user: { role: "admin" } });
     expect(await changeRole("nobody", "admin", actor)).toEqual({ ok: false, reason: "user-not-found" });
     expect(await revokeAllSessionsOf("nobody", actor)).toEqual({ ok: false, reason: "user-not-found" });
+  });
+});
+
+describe("listUsersForAdmin", () => {
+  it("counts each user's live sessions: not expired, not of an ended generation", async () => {
+    const a = await user("USER");
+    const b = await user("ADMIN");
+    const at = (ms: number) => new Date(Date.now() + ms);
+    await db().session.createMany({
+      data: [
+        { id: "live", tokenHash: "h1", userId: a.id, generation: 0, expiresAt: at(60_000), absoluteExpiresAt: at(60_000) },
+        { id: "idle", tokenHash: "h2", userId: a.id, generation: 0, expiresAt: at(-1000), absoluteExpiresAt: at(60_000) },
+        { id: "ended", tokenHash: "h3", userId: a.id, generation: 4, expiresAt: at(60_000), absoluteExpiresAt: at(60_000) },
+      ],
+    });
+    const counts = new Map((await listUsersForAdmin()).map((row) => [row.id, row.activeSessions]));
+    expect(counts).toEqual(new Map([[a.id, 1], [b.id, 0]]));
+  });
+
+  it("shows no count where the strategy cannot count (sealed cookies)", async () => {
+    const a = await user("USER");
+    vi.resetModules();
+    process.env.SESSION_STRATEGY = "cookie";
+    try {
+      const { listUsersForAdmin: underCookies } = await import("@/lib/admin");
+      expect((await underCookies()).map((row) => [row.id, row.activeSessions])).toEqual([[a.id, null]]);
+    } finally {
+      process.env.SESSION_STRATEGY = "database";
+      vi.resetModules();
+    }
   });
 });

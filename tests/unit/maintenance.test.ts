@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { deleteExpiredRows } from "@/lib/maintenance";
 import { createTestUser } from "@/tests/support/users";
 import { useTestDatabase } from "@/tests/support/vitest-database";
@@ -47,5 +47,45 @@ describe("deleteExpiredRows", () => {
     expect((await db().revokedSession.findMany()).map((r) => r.id)).toEqual(["r-live"]);
     expect((await db().rateLimit.findMany()).map((r) => r.key)).toEqual(["live"]);
     expect(await db().authEvent.count()).toBe(1);
+  });
+});
+
+// lib/session runs the clean-up of every strategy it knows, whichever is active: rows left behind
+// by a switch of SESSION_STRATEGY still go (issue 11).
+describe.each(["database", "cookie"])("deleteExpiredRows while SESSION_STRATEGY=%s", (strategy) => {
+  it("deletes the dead rows of every strategy, and keeps the live ones", async () => {
+    vi.resetModules();
+    const before = process.env.SESSION_STRATEGY;
+    process.env.SESSION_STRATEGY = strategy;
+    try {
+      const { getSessionStore } = await import("@/lib/session");
+      const { deleteExpiredRows: cleanUp } = await import("@/lib/maintenance");
+      expect(getSessionStore().listsAllSessions).toBe(strategy === "database");
+
+      const user = await db().user.create({ data: { email: `m${Math.random()}@test.dev`, passwordHash: "x" } });
+      const at = (ms: number) => new Date(Date.now() + ms);
+      const id = (name: string) => `${strategy}-${name}`;
+      await db().session.createMany({
+        data: [
+          { id: id("dead"), tokenHash: id("h1"), userId: user.id, generation: 0, expiresAt: at(-1000), absoluteExpiresAt: at(DAY) },
+          { id: id("stale"), tokenHash: id("h2"), userId: user.id, generation: 9, expiresAt: at(DAY), absoluteExpiresAt: at(DAY) },
+          { id: id("live"), tokenHash: id("h3"), userId: user.id, generation: 0, expiresAt: at(DAY), absoluteExpiresAt: at(DAY) },
+        ],
+      });
+      await db().revokedSession.createMany({
+        data: [
+          { id: id("r-old"), userId: user.id, expiresAt: at(-1000) },
+          { id: id("r-live"), userId: user.id, expiresAt: at(DAY) },
+        ],
+      });
+
+      expect(await cleanUp()).toMatchObject({ sessions: 2, revokedSessions: 1 });
+      expect((await db().session.findMany({ where: { userId: user.id } })).map((s) => s.id)).toEqual([id("live")]);
+      expect((await db().revokedSession.findMany({ where: { userId: user.id } })).map((r) => r.id)).toEqual([id("r-live")]);
+    } finally {
+      if (before === undefined) delete process.env.SESSION_STRATEGY;
+      else process.env.SESSION_STRATEGY = before;
+      vi.resetModules();
+    }
   });
 });

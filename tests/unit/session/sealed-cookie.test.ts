@@ -217,3 +217,30 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
     expect(await store.loadCurrent({ userId, sessionId: session.id }, undefined)).toBeNull();
   });
 });
+
+// What the rest of the app asks of the store instead of knowing its strategy (issue 11): a seal
+// is recorded nowhere, so the store knows only the session it is shown.
+describe("sealed-cookie session store: listing and counting for the pages", () => {
+  beforeEach(() => {
+    cache = undefined;
+  });
+
+  it("lists only the caller's own session and counts nothing", async () => {
+    const store = storeWith([NEW]);
+    expect(store.listsAllSessions).toBe(false);
+    const mine = await createSessionOrFail(store, subject(), meta);
+    await createSessionOrFail(store, subject(), meta);
+    expect(await store.listUserSessions(userId, mine.session)).toEqual([mine.session]);
+    expect(await store.countActiveSessions([userId])).toBeNull();
+  });
+
+  it("cannot end another session by its id alone: nothing says whose a seal is", async () => {
+    const store = storeWith([NEW]);
+    const mine = await createSessionOrFail(store, subject(), meta);
+    const other = await createSessionOrFail(store, subject(), meta);
+    expect(await store.invalidateUserSession(userId, other.session.id)).toBe(false);
+    expect(await store.loadCurrent({ userId, sessionId: other.session.id }, other.cookieValue)).not.toBeNull();
+    expect(await store.loadCurrent({ userId, sessionId: mine.session.id }, mine.cookieValue)).not.toBeNull();
+    expect(await db().revokedSession.count({ where: { userId } })).toBe(0);
+  });
+});
