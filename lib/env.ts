@@ -64,6 +64,13 @@ export const EnvSchema = z
     AUDIT_RETENTION_DAYS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(3650).default(90)),
     CRON_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, "must be at least 32 characters (openssl rand -base64 32).").optional()),
     CLOAKROOM_TEST_CLOCK_FILE: z.preprocess(unsetIfEmpty, z.string().optional()),
+    // Account email (SPEC §7). Unset in development: the development outbox (/dev/mail).
+    SMTP_URL: z.preprocess(
+      unsetIfEmpty,
+      z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL (smtps://user:password@smtp.example.com:465)." }).optional(),
+    ),
+    MAIL_FROM: z.preprocess(unsetIfEmpty, z.string().min(3).max(320).default("Cloakroom <no-reply@localhost>")),
+    REQUIRE_EMAIL_VERIFICATION: z.preprocess(unsetIfEmpty, booleanFlag.default(false)),
     // NIST SP 800-63B §3.1.1.2: at least 8 characters; a deployment may ask for more.
     PASSWORD_MIN_LENGTH: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(8, "must be at least 8 (NIST SP 800-63B).").max(64).default(8)),
   })
@@ -93,6 +100,9 @@ export const EnvSchema = z
     rateLimitSignupPerIp: env.RATE_LIMIT_SIGNUP_PER_IP,
     rateLimitPasswordChange: env.RATE_LIMIT_PASSWORD_CHANGE,
     testClockFile: env.CLOAKROOM_TEST_CLOCK_FILE,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.MAIL_FROM,
+    requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
   }));
 
 export type Env = z.infer<typeof EnvSchema>;
