@@ -6,7 +6,7 @@ import type { Db } from "@/lib/db";
 import { createSessionCache } from "@/lib/session/cache";
 import { createDatabaseStore } from "@/lib/session/database";
 import { createSealedCookieStore, passwordId } from "@/lib/session/sealed-cookie";
-import { generateToken, hashToken } from "@/lib/session/token";
+import { generateToken, hashToken } from "@/lib/token";
 
 export type MicroResult = { name: string; opsPerSecond: number; microsecondsPerOp: number; iterations: number };
 

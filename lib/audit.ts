@@ -59,4 +59,10 @@ export const AUTH_EVENT_LABELS: Record<AuthEventType, string> = {
   SESSION_REVOKED: "Session signed out remotely",
   ROLE_CHANGED: "Role changed",
   RATE_LIMITED: "Blocked: too many attempts",
+  EMAIL_VERIFICATION_SENT: "Verification link sent",
+  EMAIL_VERIFIED: "Email address verified",
+  PASSWORD_RESET_REQUESTED: "Password reset requested",
+  PASSWORD_RESET: "Password reset by email link",
+  EMAIL_CHANGE_REQUESTED: "Email change requested",
+  EMAIL_CHANGED: "Email address changed",
 };

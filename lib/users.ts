@@ -4,14 +4,16 @@ import { Prisma, type Role } from "@/lib/generated/prisma/client";
 export type PublicRole = "user" | "admin";
 
 /** The only shape of a user that leaves lib/ (SPEC §4): never the password hash. */
-export type PublicUser = { id: string; email: string; name: string | null; role: PublicRole };
+export type PublicUser = { id: string; email: string; name: string | null; role: PublicRole; emailVerified: boolean };
 
 export function toPublicRole(role: Role): PublicRole {
   return role === "ADMIN" ? "admin" : "user";
 }
 
-export function toPublicUser(user: { id: string; email: string; name: string | null; role: Role }): PublicUser {
-  return { id: user.id, email: user.email, name: user.name, role: toPublicRole(user.role) };
+export type UserRow = { id: string; email: string; name: string | null; role: Role; emailVerifiedAt: Date | null };
+
+export function toPublicUser(user: UserRow): PublicUser {
+  return { id: user.id, email: user.email, name: user.name, role: toPublicRole(user.role), emailVerified: user.emailVerifiedAt !== null };
 }
 
 /** For password checks only; `email` must already be normalised by the schema. */

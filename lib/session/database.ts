@@ -3,7 +3,7 @@ import { readThrough, type SessionCache } from "@/lib/session/cache";
 import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { utcTimestamp } from "@/lib/sql-time";
 import { toPublicRole, toPublicUser } from "@/lib/users";
-import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/session/token";
+import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/token";
 import type { CleanupCounts, SessionInfo, SessionStore, SessionStrategy } from "@/lib/session/types";
 
 export type DatabaseStoreOptions = {
@@ -35,7 +35,7 @@ const sessionRowSelect = {
   userId: true,
   absoluteExpiresAt: true,
   generation: true,
-  user: { select: { id: true, email: true, name: true, role: true, sessionGeneration: true } },
+  user: { select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, sessionGeneration: true } },
 } as const;
 
 type SessionRow = {
@@ -48,7 +48,7 @@ type SessionRow = {
   userAgent: string | null;
   ip: string | null;
   generation: number;
-  user: { id: string; email: string; name: string | null; role: "USER" | "ADMIN"; sessionGeneration: number };
+  user: { id: string; email: string; name: string | null; role: "USER" | "ADMIN"; emailVerifiedAt: Date | null; sessionGeneration: number };
 };
 
 const cacheKey = (tokenHash: string) => `token:${tokenHash}`;

@@ -6,7 +6,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { readThrough, type SessionCache } from "@/lib/session/cache";
 import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { toPublicRole, toPublicUser } from "@/lib/users";
-import { generateSessionId } from "@/lib/session/token";
+import { generateSessionId } from "@/lib/token";
 import type { CleanupCounts, SessionStore, SessionStrategy } from "@/lib/session/types";
 
 export type SealedCookieStoreOptions = {
@@ -71,6 +71,7 @@ type UserRow = {
   email: string;
   name: string | null;
   role: "USER" | "ADMIN";
+  emailVerifiedAt: Date | null;
   sessionGeneration: number;
   revoked: boolean;
 };
@@ -119,7 +120,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
       `seal:${seal.uid}:${seal.sid}`,
       async () => {
         const rows = await db().$queryRaw<UserRow[]>(Prisma.sql`
-          SELECT u.id, u.email, u.name, u.role::text AS role, u."sessionGeneration",
+          SELECT u.id, u.email, u.name, u.role::text AS role, u."emailVerifiedAt", u."sessionGeneration",
                  EXISTS (SELECT 1 FROM "RevokedSession" r WHERE r.id = ${seal.sid}) AS revoked
           FROM "User" u WHERE u.id = ${seal.uid}`);
         return rows[0] ?? null;

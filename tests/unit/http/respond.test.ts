@@ -11,7 +11,7 @@ process.env.DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/unused";
 const CARRY_THEIR_TEXT: Reason[] = ["malformed-json", "body-too-large", "unsupported-media-type", "invalid-input"];
 
 const session = { cookieValue: "t".repeat(43), maxAgeSeconds: 60 };
-const user = { id: "u1", email: "a@b.co", name: null, role: "user" as const };
+const user = { id: "u1", email: "a@b.co", name: null, role: "user" as const, emailVerified: false };
 
 describe("the outcome table (lib/http/outcomes.ts)", () => {
   it("gives every reason an error status and, unless it brings its own text, a human message", () => {

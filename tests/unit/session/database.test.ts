@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createSessionCache } from "@/lib/session/cache";
 import { createDatabaseStore } from "@/lib/session/database";
-import { hashToken } from "@/lib/session/token";
+import { hashToken } from "@/lib/token";
 import type { SessionStore } from "@/lib/session/types";
 import { createSessionOrFail } from "@/tests/support/sessions";
 import { createTestUser } from "@/tests/support/users";

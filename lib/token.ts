@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 
+// Session tokens and mailed links (lib/account/tokens.ts) alike.
 // 256 bits from the CSPRNG: unguessable even with billions of live sessions (OWASP ASVS 3.2.2).
 const TOKEN_BYTES = 32;
 // Public ids are not credentials, but random ids keep session counts and order private.

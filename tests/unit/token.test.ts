@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/session/token";
+import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/token";
 
 describe("generateToken", () => {
   it("carries 256 random bits, base64url-encoded", () => {
