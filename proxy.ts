@@ -5,7 +5,7 @@ import { isCrossSiteWrite } from "@/lib/http/origin";
 import { ruleFor } from "@/lib/http/outcomes";
 import { fail, respond } from "@/lib/http/respond";
 import { applySecurityHeaders, contentSecurityPolicy, generateNonce } from "@/lib/http/security-headers";
-import { HOME_PATH, loginPath, REQUESTED_PATH_HEADER, routeOf } from "@/lib/routes";
+import { carriesToken, HOME_PATH, loginPath, REQUESTED_PATH_HEADER, routeOf } from "@/lib/routes";
 import { clearSessionCookie, getSessionStore, readSessionCookie, setSessionCookie, type ValidatedSession } from "@/lib/session";
 
 // Inbound copies are dropped before anything else: only this file may set them (SPEC §3.1).
@@ -52,8 +52,9 @@ function forbidden(access: string): NextResponse {
 export async function proxy(request: NextRequest) {
   const { isProduction } = getEnv();
   const csp = contentSecurityPolicy(generateNonce(), isProduction);
-  const response = await gate(request, csp);
-  return applySecurityHeaders(response, csp, isProduction);
+  const response = applySecurityHeaders(await gate(request, csp), csp, isProduction);
+  if (carriesToken(request.nextUrl.pathname)) response.headers.set("Referrer-Policy", "no-referrer");
+  return response;
 }
 
 async function gate(request: NextRequest, csp: string): Promise<NextResponse> {

@@ -61,6 +61,9 @@ export const EnvSchema = z
     RATE_LIMIT_LOGIN_PER_IP: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(100000).default(50)),
     RATE_LIMIT_SIGNUP_PER_IP: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(100000).default(10)),
     RATE_LIMIT_PASSWORD_CHANGE: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1000).default(5)),
+    // Requests that send mail (password reset, verification resend) per address and per client IP.
+    RATE_LIMIT_EMAIL_PER_ACCOUNT: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(1000).default(5)),
+    RATE_LIMIT_EMAIL_PER_IP: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(100000).default(20)),
     AUDIT_RETENTION_DAYS: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1).max(3650).default(90)),
     CRON_SECRET: z.preprocess(unsetIfEmpty, z.string().min(32, "must be at least 32 characters (openssl rand -base64 32).").optional()),
     CLOAKROOM_TEST_CLOCK_FILE: z.preprocess(unsetIfEmpty, z.string().optional()),
@@ -99,6 +102,8 @@ export const EnvSchema = z
     rateLimitLoginPerIp: env.RATE_LIMIT_LOGIN_PER_IP,
     rateLimitSignupPerIp: env.RATE_LIMIT_SIGNUP_PER_IP,
     rateLimitPasswordChange: env.RATE_LIMIT_PASSWORD_CHANGE,
+    rateLimitEmailPerAccount: env.RATE_LIMIT_EMAIL_PER_ACCOUNT,
+    rateLimitEmailPerIp: env.RATE_LIMIT_EMAIL_PER_IP,
     testClockFile: env.CLOAKROOM_TEST_CLOCK_FILE,
     smtpUrl: env.SMTP_URL,
     mailFrom: env.MAIL_FROM,

@@ -23,6 +23,16 @@ export const ROLE_PREFIXES: ReadonlyArray<readonly [prefix: string, role: "admin
   ["/api/admin", "admin"],
 ];
 
+/**
+ * Pages whose URL carries a mailed link's token (SPEC §7): they send `Referrer-Policy:
+ * no-referrer`, so no link on them can hand the token to another site.
+ */
+export const TOKEN_PAGE_PREFIXES = ["/verify-email", "/reset-password", "/confirm-email"] as const;
+
+export function carriesToken(pathname: string): boolean {
+  return TOKEN_PAGE_PREFIXES.some((prefix) => matchesPrefix(pathname.toLowerCase(), prefix));
+}
+
 export const LOGIN_PATH = "/login";
 export const HOME_PATH = "/dashboard";
 

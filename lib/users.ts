@@ -28,6 +28,8 @@ export async function createUser(input: {
   name: string | null;
   passwordHash: string;
   role?: Role;
+  /** Set for accounts an operator vouches for (demo users, `npm run user:create`). */
+  emailVerifiedAt?: Date;
 }): Promise<CreateUserResult> {
   try {
     const user = await getDb().user.create({ data: input });
@@ -46,3 +48,39 @@ export async function findUserWithHashById(id: string) {
   return getDb().user.findUnique({ where: { id }, omit: { passwordHash: false } });
 }
 
+
+/**
+ * Marks the address verified, but only while it is still `email` (the address the link was sent
+ * to). Null when the account has moved on to another address meanwhile.
+ */
+export async function markEmailVerified(userId: string, email: string, at: Date): Promise<PublicUser | null> {
+  // An address verified before stays verified since then; the first verification's time is kept.
+  await getDb().user.updateMany({ where: { id: userId, email, emailVerifiedAt: null }, data: { emailVerifiedAt: at } });
+  const user = await getDb().user.findFirst({ where: { id: userId, email } });
+  return user && toPublicUser(user);
+}
+
+export async function isEmailTaken(email: string): Promise<boolean> {
+  return (await getDb().user.count({ where: { email } })) > 0;
+}
+
+/**
+ * Moves the account from `from` to `to` (verified: the link that asked for it was opened at
+ * `to`), only while the address is still `from`. The unique index decides a race with a signup.
+ */
+export async function changeUserEmail(
+  userId: string,
+  from: string,
+  to: string,
+  at: Date,
+): Promise<{ ok: true; user: PublicUser } | { ok: false; reason: "email-taken" | "invalid-token" }> {
+  try {
+    const { count } = await getDb().user.updateMany({ where: { id: userId, email: from }, data: { email: to, emailVerifiedAt: at } });
+    if (count === 0) return { ok: false, reason: "invalid-token" };
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return { ok: false, reason: "email-taken" };
+    throw error;
+  }
+  const user = await getDb().user.findUniqueOrThrow({ where: { id: userId } });
+  return { ok: true, user: toPublicUser(user) };
+}

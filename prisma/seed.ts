@@ -18,7 +18,7 @@ async function main() {
   }
   const created: string[] = [];
   for (const { password, ...user } of DEMO_USERS) {
-    const result = await createUser({ ...user, passwordHash: await hashPassword(password, env.bcryptCost) });
+    const result = await createUser({ ...user, passwordHash: await hashPassword(password, env.bcryptCost), emailVerifiedAt: new Date() });
     if (result.ok) created.push(`  ${user.role === "ADMIN" ? "admin" : "user "}  ${user.email}  /  ${password}`);
   }
   if (created.length > 0) console.log(`\nDemo users created (embedded database only):\n${created.join("\n")}\n`);

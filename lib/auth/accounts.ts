@@ -1,8 +1,11 @@
+import { sendVerificationLink } from "@/lib/account/verification";
 import { recordAuthEvent } from "@/lib/audit";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import type { LoginBody, PasswordChangeBody, SignupBody } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
-import { loginLimits, passwordChangeLimits, signupLimits, underHold } from "@/lib/rate-limit";
+import { sendMail } from "@/lib/mail";
+import { passwordChangedMessage } from "@/lib/mail/messages";
+import { loginLimits, mailLimits, passwordChangeLimits, signupLimits, underHold } from "@/lib/rate-limit";
 import { getSessionStore, type CurrentSession, type NewSession, type RequestMeta } from "@/lib/session";
 import {
   createUser,
@@ -26,6 +29,7 @@ const LOGIN_SESSION_TRIES = 3;
 export async function signup(
   body: SignupBody,
   meta: RequestMeta,
+  origin: string,
 ): Promise<SignedIn | RateLimited | { ok: false; reason: "email-taken" }> {
   const { bcryptCost } = getEnv();
   const limit = await signupLimits.attempt(meta.ip);
@@ -43,6 +47,7 @@ export async function signup(
   // Only an admin ending every session of an account created a moment ago gets here.
   if (!newSession) throw new Error("signup: the new account's sessions were ended before its first one was created");
   await recordAuthEvent("SIGNUP", { userId: created.user.id, meta, detail: { sessionId: newSession.session.id } });
+  await sendVerificationLink(created.user.id, origin, meta);
   return { ok: true, user: created.user, newSession };
 }
 
@@ -54,8 +59,9 @@ export async function login(
   body: LoginBody,
   meta: RequestMeta,
   previousCookie: string | undefined,
-): Promise<SignedIn | RateLimited | SessionsChurning | { ok: false; reason: "invalid-credentials" }> {
-  const { bcryptCost } = getEnv();
+  origin: string,
+): Promise<SignedIn | RateLimited | SessionsChurning | { ok: false; reason: "invalid-credentials" | "email-unverified" }> {
+  const { bcryptCost, requireEmailVerification } = getEnv();
   // Counted before any password work, and atomically: parallel guesses cannot all slip past a
   // check that only reads. Unknown emails are counted exactly like known ones (no enumeration).
   const attempt = await loginLimits.attempt(body.email, meta.ip);
@@ -75,6 +81,13 @@ export async function login(
     return { ok: false, reason: "invalid-credentials" };
   }
   await loginLimits.succeeded(body.email, attempt);
+  // Only after the password was right, so the answer tells a stranger nothing (SPEC §7). The owner
+  // gets a fresh link (at most as often as the mail limit allows): signing in again resends it.
+  if (requireEmailVerification && user.emailVerifiedAt === null) {
+    if ((await mailLimits.attempt(user.email, meta.ip)).allowed) await sendVerificationLink(user.id, origin, meta);
+    await recordAuthEvent("LOGIN_FAILURE", { userId: user.id, meta, detail: { scope: "email-unverified" } });
+    return { ok: false, reason: "email-unverified" };
+  }
   const store = getSessionStore();
   if (previousCookie) await store.invalidateSession(previousCookie);
   const checkedHash = user.passwordHash;
@@ -108,6 +121,36 @@ export async function logout(cookieValue: string | undefined, meta: RequestMeta)
   if (ended) await recordAuthEvent("LOGOUT", { userId: ended.userId, meta, detail: { sessionId: ended.sessionId } });
 }
 
+type UserWithHash = NonNullable<Awaited<ReturnType<typeof findUserWithHashById>>>;
+
+/**
+ * The signed-in user's current password, checked before a sensitive change (password, email).
+ * A stolen session must not become a way to guess the password behind it: counted before bcrypt
+ * so that parallel guesses cannot pass together (ASVS 2.2.1).
+ */
+export async function checkCurrentPassword(
+  userId: string,
+  password: string,
+  meta: RequestMeta,
+): Promise<{ ok: true; user: UserWithHash } | RateLimited | { ok: false; reason: "current-password-wrong" }> {
+  const { bcryptCost } = getEnv();
+  const attempt = await passwordChangeLimits.attempt(userId, meta.ip);
+  if (!attempt.allowed) {
+    await recordAuthEvent("RATE_LIMITED", { userId, meta, detail: { scope: "password" } });
+    return { ok: false, reason: "rate-limited", retryAfterSeconds: attempt.retryAfterSeconds };
+  }
+  const { user, valid } = await underHold(attempt, async () => {
+    const found = await findUserWithHashById(userId);
+    return { user: found, valid: found !== null && (await verifyPassword(password, found.passwordHash, bcryptCost)) };
+  });
+  if (!user || !valid) {
+    await passwordChangeLimits.failed(attempt);
+    return { ok: false, reason: "current-password-wrong" };
+  }
+  await passwordChangeLimits.succeeded(attempt);
+  return { ok: true, user };
+}
+
 /**
  * Changes the password after checking the current one, ends every session of the user (a thief
  * holding a cookie is out) and gives this device a fresh one (ASVS 3.3.3).
@@ -117,34 +160,21 @@ export async function changePassword(
   body: PasswordChangeBody,
   meta: RequestMeta,
 ): Promise<SignedIn | RateLimited | SessionEnded | { ok: false; reason: "current-password-wrong" }> {
-  const { bcryptCost } = getEnv();
-  const userId = current.user.id;
-  // A stolen session must not become a way to guess the password behind it; counted before
-  // bcrypt so that parallel guesses cannot pass together.
-  const attempt = await passwordChangeLimits.attempt(userId, meta.ip);
-  if (!attempt.allowed) {
-    await recordAuthEvent("RATE_LIMITED", { userId, meta, detail: { scope: "password" } });
-    return { ok: false, reason: "rate-limited", retryAfterSeconds: attempt.retryAfterSeconds };
-  }
-  const { user, valid } = await underHold(attempt, async () => {
-    const found = await findUserWithHashById(userId);
-    return { user: found, valid: found !== null && (await verifyPassword(body.currentPassword, found.passwordHash, bcryptCost)) };
-  });
-  if (!user || !valid) {
-    await passwordChangeLimits.failed(attempt);
-    return { ok: false, reason: "current-password-wrong" };
-  }
-  await passwordChangeLimits.succeeded(attempt);
-  const newHash = await hashPassword(body.newPassword, bcryptCost);
+  const checked = await checkCurrentPassword(current.user.id, body.currentPassword, meta);
+  if (!checked.ok) return checked;
+  const { user } = checked;
+  const newHash = await hashPassword(body.newPassword, getEnv().bcryptCost);
   const store = getSessionStore();
   // The new hash and the end of every session are one write, made only while the password is the
   // one just checked (ASVS 3.3.3). Whoever proved it may change it even if a thief's "sign out
   // everywhere" ended this session meanwhile: that is how the owner gets a stolen session out.
-  const generation = await store.invalidateUserSessions(userId, { ifPasswordHash: user.passwordHash, newPasswordHash: newHash });
+  const generation = await store.invalidateUserSessions(user.id, { ifPasswordHash: user.passwordHash, newPasswordHash: newHash });
   if (generation === null) return { ok: false, reason: "current-password-wrong" };
   const publicUser = toPublicUser(user);
   const newSession = await store.createSession({ ...publicUser, generation }, meta);
   await recordAuthEvent("PASSWORD_CHANGED", { userId: user.id, meta, detail: newSession ? { sessionId: newSession.session.id } : {} });
+  // The owner hears of it at the address on file: a change they did not make is a stolen session.
+  void sendMail(passwordChangedMessage(user.email));
   // Changed, but every session was ended once more before this device's new one was made.
   if (!newSession) return { ok: false, reason: "session-ended" };
   return { ok: true, user: publicUser, newSession };

@@ -95,3 +95,20 @@ export const EmptyBodySchema = z.object({ next: NextFieldSchema });
 export type SignupBody = z.infer<ReturnType<typeof signupBodySchema>>;
 export type LoginBody = z.infer<typeof LoginBodySchema>;
 export type PasswordChangeBody = z.infer<ReturnType<typeof passwordChangeBodySchema>>;
+
+// A mailed link's token (SPEC §7). Its exact shape is checked where it is used, so that a
+// malformed one gets the same answer as an unknown one; this only bounds the input.
+const TokenSchema = z.string({ error: "invalid-token" }).trim().min(1, "invalid-token").max(512, "invalid-token");
+
+export const TokenBodySchema = z.object({ token: TokenSchema });
+
+export const ForgotPasswordBodySchema = z.object({ email: EmailSchema });
+
+export function passwordResetBodySchema(policy: PasswordPolicy) {
+  return z.object({ token: TokenSchema, newPassword: passwordSchema(policy) });
+}
+
+export const EmailChangeBodySchema = z.object({
+  newEmail: EmailSchema,
+  currentPassword: LoginBodySchema.shape.password,
+});

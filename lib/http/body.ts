@@ -5,7 +5,8 @@ export const MAX_BODY_BYTES = 16 * 1024;
 
 export type BodyKind = "json" | "form";
 
-export type ReadBodyResult<T> = { ok: true; kind: BodyKind; data: T } | { ok: false; kind: BodyKind; failure: Failure };
+/** On a schema failure, `raw` is what was parsed (unvalidated), for the form to keep what it may. */
+export type ReadBodyResult<T> = { ok: true; kind: BodyKind; data: T } | { ok: false; kind: BodyKind; failure: Failure; raw?: unknown };
 
 function kindOf(contentType: string | null): BodyKind | "unsupported" | "none" {
   if (!contentType) return "none";
@@ -74,7 +75,7 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
     const fields = flat.fieldErrors as Record<string, string[]>;
     // A root-level problem (a JSON array, say) is zod's text; field problems are message codes.
     const error = flat.formErrors[0];
-    return { ok: false, kind, failure: { ok: false, reason: "invalid-input", ...(error ? { error } : {}), fields } };
+    return { ok: false, kind, failure: { ok: false, reason: "invalid-input", ...(error ? { error } : {}), fields }, raw };
   }
   return { ok: true, kind, data: parsed.data };
 }

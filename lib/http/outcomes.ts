@@ -11,10 +11,15 @@ type Rule = {
   endsSession?: true;
   /** The request itself was unusable: even a form post gets JSON, as it cannot react to a redirect. */
   jsonOnly?: true;
+  /** JSON answers carry the reason as `code` too, for clients that act on it (SPEC §7). */
+  code?: true;
 };
 
 export const OUTCOMES = {
   "invalid-input": { status: 400 },
+  // An unknown, used, expired or superseded link: one answer for all (SPEC §7).
+  "invalid-token": { status: 400 },
+  "email-unchanged": { status: 400 },
   "malformed-json": { status: 400 },
   unauthenticated: { status: 401 },
   // One answer for an unknown email and a wrong password: same status, same text (SPEC §4).
@@ -22,6 +27,8 @@ export const OUTCOMES = {
   "current-password-wrong": { status: 401 },
   "session-ended": { status: 401, endsSession: true },
   forbidden: { status: 403 },
+  // Only after the password was checked, so it tells a stranger nothing (SPEC §7).
+  "email-unverified": { status: 403, code: true },
   // CSRF (SPEC §3.6): a write from another site's page, refused by proxy.ts before any handler.
   "cross-origin": { status: 403 },
   "not-found": { status: 404 },
@@ -38,6 +45,8 @@ export const OUTCOMES = {
   "sessions-churning": { status: 503 },
   // Fail closed: what cannot be checked is refused, never let through (SPEC §3).
   "store-unavailable": { status: 503 },
+  // Production without SMTP_URL: the routes that must send mail say so; nothing else changes.
+  "email-not-configured": { status: 503 },
 } as const satisfies Record<string, Rule>;
 
 export type Reason = keyof typeof OUTCOMES;

@@ -29,8 +29,11 @@ export type Failure = {
 
 export type Outcome = Success | Failure;
 
-/** Where a no-JavaScript form goes back to on failure, and the `next` it should keep. */
-export type FormTarget = { path: string; next?: string };
+/**
+ * Where a no-JavaScript form goes back to on failure, and what it keeps: the `next` it was
+ * heading to, and a link's token (a reset form whose password was refused stays usable).
+ */
+export type FormTarget = { path: string; next?: string; token?: string };
 
 function seeOther(location: string): NextResponse {
   // Relative Location: the browser resolves it against the URL it posted to, never a Host header.
@@ -66,6 +69,7 @@ export function respond(outcome: Outcome, kind: BodyKind, form?: FormTarget): Ne
       if (codes[0]) query.set(`f.${field}`, codes[0]);
     }
     if (form.next) query.set("next", safeNextPath(form.next));
+    if (form.token && !rule.endsSession) query.set("token", form.token);
     // A form whose session just ended goes to the login page (whose error text says why).
     response = seeOther(`${rule.endsSession ? LOGIN_PATH : form.path}?${query}`);
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
@@ -75,7 +79,7 @@ export function respond(outcome: Outcome, kind: BodyKind, form?: FormTarget): Ne
       outcome.fields &&
       Object.fromEntries(Object.entries(outcome.fields).map(([field, codes]) => [field, codes.map((c) => describe(c, config))]));
     response = NextResponse.json(
-      { error: describe(error, config), ...(fields ? { fields } : {}) },
+      { error: describe(error, config), ...(rule.code ? { code: outcome.reason } : {}), ...(fields ? { fields } : {}) },
       { status: rule.status, headers: { ...NO_STORE, ...headers } },
     );
   }

@@ -4,19 +4,26 @@ import { authenticate } from "@/lib/auth/current-user";
 import { PublicIdSchema } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
 import { readBody, type BodyKind } from "@/lib/http/body";
+import { requestOrigin } from "@/lib/http/origin";
 import { respond, type FormTarget, type Outcome } from "@/lib/http/respond";
 import { requestMeta, type RequestMeta } from "@/lib/request-meta";
 import { readSessionCookie, type CurrentSession } from "@/lib/session";
 
-type Access = "anyone" | "user" | "admin";
+type Access = "anyone" | "optional" | "user" | "admin";
 
 export type RouteSpec<A extends Access, S extends z.ZodType | undefined, I extends string> = {
-  /** Who may call. A signed-in user or an admin are checked first: 401, 403, or 503 (fail closed). */
+  /**
+   * Who may call. A signed-in user or an admin are checked first: 401, 403, or 503 (fail closed).
+   * "optional": anyone, with the caller's session when there is one (a link that works either way).
+   */
   auth: A;
   /** The body's schema (or a function making it, for schemas that depend on configuration). None: no body is read. */
   body?: S | (() => S);
-  /** Where a no-JavaScript form goes back to on failure; `keepNext` carries the page's `?next=` along. */
-  form?: string | { path: string; keepNext: true };
+  /**
+   * Where a no-JavaScript form goes back to on failure. `keepNext` carries the page's `?next=`
+   * along; `keepToken` the body's `token` (a link's form stays usable after a refused password).
+   */
+  form?: string | { path: string; keepNext?: true; keepToken?: true };
   /** Path segments holding a public id, each with the reason a malformed one answers. */
   ids?: Record<I, "user-not-found" | "session-not-found">;
 };
@@ -24,14 +31,16 @@ export type RouteSpec<A extends Access, S extends z.ZodType | undefined, I exten
 export type RouteContext<A extends Access, S extends z.ZodType | undefined, I extends string> = {
   request: NextRequest;
   body: S extends z.ZodType ? z.output<S> : undefined;
-  /** The caller's session: present whenever `auth` asks for one. */
-  current: A extends "anyone" ? undefined : CurrentSession;
+  /** The caller's session: present whenever `auth` asks for one; maybe null with "optional". */
+  current: A extends "anyone" ? undefined : A extends "optional" ? CurrentSession | null : CurrentSession;
   ids: Record<I, string>;
   meta: RequestMeta;
   /** The session cookie as sent, unvalidated: for ending it (logout) or replacing it (login). */
   sessionCookie: string | undefined;
   /** The page's `?next=` (forms with `keepNext`); checked by safeNextPath wherever it is used. */
   next: string | undefined;
+  /** This app's origin for links in mail: APP_URL, else the origin the request addressed (SPEC §7). */
+  origin: string;
 };
 
 type SegmentContext = { params: Promise<Record<string, string | string[] | undefined>> };
@@ -48,22 +57,24 @@ export function route<A extends Access, S extends z.ZodType | undefined = undefi
 ): (request: NextRequest, segments: SegmentContext) => Promise<Response> {
   const form = typeof spec.form === "string" ? { path: spec.form } : spec.form;
   return async (request, segments) => {
-    let current: CurrentSession | undefined;
+    let current: CurrentSession | null | undefined;
     if (spec.auth !== "anyone") {
       const auth = await authenticate(spec.auth === "admin" ? { role: "admin" } : {});
+      if (auth.ok) current = auth.current;
+      else if (spec.auth === "optional" && auth.reason === "unauthenticated") current = null;
       // Before the body is read, and as JSON: there is nothing a form could go back to.
-      if (!auth.ok) return respond({ ok: false, reason: auth.reason }, "json");
-      current = auth.current;
+      else return respond({ ok: false, reason: auth.reason }, "json");
     }
 
     let kind: BodyKind = "json";
     let body: unknown;
     const next = form && "keepNext" in form ? (request.nextUrl.searchParams.get("next") ?? undefined) : undefined;
-    const target: FormTarget | undefined = form && { path: form.path, ...(next !== undefined ? { next } : {}) };
+    let target: FormTarget | undefined = form && { path: form.path, ...(next !== undefined ? { next } : {}) };
     if (spec.body) {
       const schema = (typeof spec.body === "function" ? spec.body() : spec.body) as z.ZodType;
       const read = await readBody(request, schema);
       kind = read.kind;
+      if (target && form && "keepToken" in form) target = { ...target, ...tokenOf(read.ok ? read.data : read.raw) };
       if (!read.ok) return respond(read.failure, kind, target);
       body = read.data;
     }
@@ -78,7 +89,7 @@ export function route<A extends Access, S extends z.ZodType | undefined = undefi
       }
     }
 
-    const { trustProxy } = getEnv();
+    const { trustProxy, appOrigin } = getEnv();
     const outcome = await handler({
       request,
       body: body as RouteContext<A, S, I>["body"],
@@ -91,7 +102,16 @@ export function route<A extends Access, S extends z.ZodType | undefined = undefi
         return readSessionCookie(request.headers);
       },
       next,
+      get origin() {
+        return appOrigin ?? requestOrigin(request, trustProxy);
+      },
     });
     return respond(outcome, kind, target);
   };
+}
+
+// Only a token of the shape links carry goes back into a URL; anything else is dropped.
+function tokenOf(data: unknown): { token?: string } {
+  const token = typeof data === "object" && data !== null && "token" in data ? data.token : undefined;
+  return typeof token === "string" && /^[A-Za-z0-9_-]{43}$/.test(token) ? { token } : {};
 }

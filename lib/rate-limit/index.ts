@@ -21,6 +21,8 @@ function rules() {
     loginIp: rule(env.rateLimitLoginPerIp),
     signupIp: rule(env.rateLimitSignupPerIp),
     password: rule(env.rateLimitPasswordChange),
+    mailAccount: rule(env.rateLimitEmailPerAccount),
+    mailIp: rule(env.rateLimitEmailPerIp),
   };
 }
 
@@ -31,6 +33,8 @@ const keys = {
   signupIp: (ip: string) => `signup:ip:${ip}`,
   passwordAccount: (userId: string) => `password:account:${userId}`,
   passwordIp: (ip: string) => `password:ip:${ip}`,
+  mailAccount: (email: string) => `mail:account:${email}`,
+  mailIp: (ip: string) => `mail:ip:${ip}`,
 };
 
 /**
@@ -86,6 +90,8 @@ export const loginLimits = {
     reserveAll([...(ip ? [[keys.loginIp(ip), rules().loginIp] as [string, LimitRule]] : []), [keys.loginAccount(email), rules().loginAccount]]),
   /** A wrong password: a failure on the account and the IP. */
   failed: (attempt: HeldAttempt) => failAll(attempt.holds),
+  /** A password reset proved the account's owner: the lock-out a guesser caused is lifted. */
+  forgive: (email: string) => limiter().reset(keys.loginAccount(email)),
   /** The account's failures are forgotten; every key gets this attempt back. */
   succeeded: async (email: string, attempt: HeldAttempt) => {
     const [reset, released] = await Promise.allSettled([limiter().reset(keys.loginAccount(email)), releaseAll(attempt.holds)]);
@@ -104,4 +110,18 @@ export const passwordChangeLimits = {
     reserveAll([...(ip ? [[keys.passwordIp(ip), rules().password] as [string, LimitRule]] : []), [keys.passwordAccount(userId), rules().password]]),
   failed: (attempt: HeldAttempt) => failAll(attempt.holds),
   succeeded: (attempt: HeldAttempt) => releaseAll(attempt.holds),
+};
+
+export const mailLimits = {
+  /**
+   * Every request that would send mail counts, per address and per client IP, whether or not the
+   * address has an account (OWASP Forgot Password Cheat Sheet: no enumeration, no mail bombing).
+   */
+  attempt: async (email: string, ip: string | null): Promise<LimitCheck> => {
+    if (ip) {
+      const byIp = await limiter().hit(keys.mailIp(ip), rules().mailIp, now());
+      if (!byIp.allowed) return byIp;
+    }
+    return limiter().hit(keys.mailAccount(email), rules().mailAccount, now());
+  },
 };

@@ -35,6 +35,14 @@ export function getSessionStore(): SessionStore {
   return store;
 }
 
+/**
+ * After a change to a user row that sessions carry (email, verification): this instance's cache
+ * forgets it before the caller answers; the others within a second (lib/session/cache.ts).
+ */
+export async function refreshSessionCache(): Promise<void> {
+  await globalForCache.cloakroomSessionCache?.catchUp();
+}
+
 export type SessionCleanupReport = { sessions: number; revokedSessions: number; revocationEvents: number };
 
 /**

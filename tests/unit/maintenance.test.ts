@@ -38,11 +38,19 @@ describe("deleteExpiredRows", () => {
       ],
     });
 
+    await db().emailToken.createMany({
+      data: [
+        { kind: "RESET_PASSWORD", userId: user.id, tokenHash: "t-old", email: user.email, passwordStamp: "s", expiresAt: at(-1000) },
+        { kind: "VERIFY_EMAIL", userId: user.id, tokenHash: "t-live", email: user.email, passwordStamp: "s", expiresAt: at(DAY) },
+      ],
+    });
+
     // The revocation log is dated by the database's clock: one row from two hours ago, one from now.
     await db().revocationEvent.deleteMany();
     await db().$executeRaw`INSERT INTO "RevocationEvent" ("userId", "at") VALUES (${user.id}, now() - interval '2 hours'), (${user.id}, now())`;
 
-    expect(await deleteExpiredRows()).toEqual({ sessions: 3, revokedSessions: 1, rateLimits: 1, authEvents: 1, revocationEvents: 1 });
+    expect(await deleteExpiredRows()).toEqual({ sessions: 3, revokedSessions: 1, rateLimits: 1, authEvents: 1, revocationEvents: 1, emailTokens: 1 });
+    expect((await db().emailToken.findMany()).map((t) => t.tokenHash)).toEqual(["t-live"]);
     expect((await db().session.findMany()).map((s) => s.id)).toEqual(["live"]);
     expect((await db().revokedSession.findMany()).map((r) => r.id)).toEqual(["r-live"]);
     expect((await db().rateLimit.findMany()).map((r) => r.key)).toEqual(["live"]);

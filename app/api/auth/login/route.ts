@@ -6,9 +6,9 @@ import { LOGIN_PATH } from "@/lib/routes";
 
 export const POST = route(
   { auth: "anyone", body: LoginBodySchema, form: { path: LOGIN_PATH, keepNext: true } },
-  async ({ body, meta, sessionCookie, next }) => {
+  async ({ body, meta, sessionCookie, next, origin }) => {
     // Whatever session this browser held is ended: a login never promotes a planted cookie.
-    const result = await login(body, meta, sessionCookie);
+    const result = await login(body, meta, sessionCookie, origin);
     return result.ok ? signedIn(result, body.next ?? next) : result;
   },
 );

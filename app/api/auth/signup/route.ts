@@ -6,8 +6,8 @@ import { route } from "@/lib/http/route";
 
 export const POST = route(
   { auth: "anyone", body: () => signupBodySchema(passwordPolicy()), form: { path: "/signup", keepNext: true } },
-  async ({ body, meta, next }) => {
-    const result = await signup(body, meta);
+  async ({ body, meta, next, origin }) => {
+    const result = await signup(body, meta, origin);
     return result.ok ? signedIn(result, body.next ?? next, 201) : result;
   },
 );
