@@ -12,7 +12,7 @@ const noApp = { group: ["@/app/*", "**/app/*"], message: "lib/ must not import a
 // One direction between the layers: lib/http (route wrapper, outcome table) uses lib/auth and
 // lib/session; they return results and never build an HTTP answer themselves (issue 11).
 const noHttpBelow = {
-  group: ["@/lib/http/*", "**/lib/http/*"],
+  group: ["@/lib/http/*", "**/lib/http/*", "./http/*", "../http/*"],
   message: "lib/http is the top layer of lib/: it calls lib/auth and lib/session, never the reverse. Return a result with a reason.",
 };
 const noRequestScope = {

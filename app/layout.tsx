@@ -29,6 +29,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                 <Link href={HOME_PATH}>Dashboard</Link>
                 <Link href="/settings/sessions">Sessions</Link>
                 <Link href="/settings/password">Password</Link>
+                <Link href="/settings/email">Email</Link>
                 <Link href="/settings/activity">Activity</Link>
                 {user.role === "admin" ? <Link href="/admin">Admin</Link> : null}
                 <LogoutButton />

@@ -21,6 +21,8 @@ type Props = {
   pendingLabel: string;
   initialError?: string;
   initialFieldErrors: Record<string, string>;
+  /** Posted as they are, e.g. the token of a mailed link. */
+  hidden?: Record<string, string>;
 };
 
 type ErrorBody = { error?: string; fields?: Record<string, string[] | undefined> };
@@ -29,7 +31,7 @@ type ErrorBody = { error?: string; fields?: Record<string, string[] | undefined>
  * A plain HTML form that posts to the route handler (and works without JavaScript); with
  * JavaScript it sends JSON instead, shows errors inline and keeps the typed values.
  */
-export function AuthForm({ action, next, fields, submitLabel, pendingLabel, initialError, initialFieldErrors }: Props) {
+export function AuthForm({ action, next, fields, submitLabel, pendingLabel, initialError, initialFieldErrors, hidden = {} }: Props) {
   const id = useId();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState(initialError);
@@ -70,6 +72,9 @@ export function AuthForm({ action, next, fields, submitLabel, pendingLabel, init
         </p>
       ) : null}
       <input type="hidden" name="next" value={next} />
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       {fields.map((field) => {
         const inputId = `${id}-${field.name}`;
         const message = fieldErrors[field.name];

@@ -19,8 +19,6 @@ export type SignedIn = { ok: true; user: PublicUser; newSession: NewSession };
 export type RateLimited = { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
 /** Every session of the account was ended again and again while this login tried to create one. */
 export type SessionsChurning = { ok: false; reason: "sessions-churning"; retryAfterSeconds: number };
-/** The caller's own session was ended while its request ran: it may do nothing more. */
-export type SessionEnded = { ok: false; reason: "session-ended" };
 
 // A login whose password check raced an "end all sessions" that left the password as it was
 // checks the generation again; a few rounds, then it gives up (fail closed) rather than loop.
@@ -159,7 +157,7 @@ export async function changePassword(
   current: CurrentSession,
   body: PasswordChangeBody,
   meta: RequestMeta,
-): Promise<SignedIn | RateLimited | SessionEnded | { ok: false; reason: "current-password-wrong" }> {
+): Promise<SignedIn | RateLimited | { ok: false; reason: "current-password-wrong" | "password-changed-signed-out" }> {
   const checked = await checkCurrentPassword(current.user.id, body.currentPassword, meta);
   if (!checked.ok) return checked;
   const { user } = checked;
@@ -176,6 +174,6 @@ export async function changePassword(
   // The owner hears of it at the address on file: a change they did not make is a stolen session.
   void sendMail(passwordChangedMessage(user.email));
   // Changed, but every session was ended once more before this device's new one was made.
-  if (!newSession) return { ok: false, reason: "session-ended" };
+  if (!newSession) return { ok: false, reason: "password-changed-signed-out" };
   return { ok: true, user: publicUser, newSession };
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { cache } from "react";
+import { safeNextPath } from "@/lib/auth/next-path";
 import { proofKey, readVerifiedClaims } from "@/lib/auth/proof";
 import { loginPath, REQUESTED_PATH_HEADER } from "@/lib/routes";
 import { getSessionStore, readSessionCookie, type CurrentSession } from "@/lib/session";
@@ -27,7 +28,7 @@ export async function getCurrentUser(): Promise<PublicUser | null> {
 /** For pages: the signed-in session, or the login page, coming back here afterwards (as the proxy does). */
 export async function requireUser(): Promise<CurrentSession> {
   const current = await getCurrentSession();
-  if (!current) redirect(loginPath((await headers()).get(REQUESTED_PATH_HEADER)));
+  if (!current) redirect(loginPath(safeNextPath((await headers()).get(REQUESTED_PATH_HEADER), "")));
   return current;
 }
 

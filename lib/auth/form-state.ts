@@ -25,3 +25,9 @@ export function readFormState(params: SearchParams, fieldNames: readonly string[
   }
   return { next: safeNextPath(Param.parse(params.next)), error: code("error"), notice: code("notice"), fields };
 }
+
+/** A mailed link's token from a page's query, as sent (the route checks it); "" when absent. */
+export function readToken(params: SearchParams): string {
+  const value = Param.parse(params.token) ?? "";
+  return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : "";
+}

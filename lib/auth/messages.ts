@@ -21,6 +21,7 @@ const MESSAGES = {
   "password-changed": () => "Password changed. Every other session has been signed out.",
   "sessions-churning": () => "Signing in could not finish: this account's sessions are being ended again and again. Try again in a moment.",
   "session-ended": () => "This session has ended. Please sign in again.",
+  "password-changed-signed-out": () => "Your password was changed, but this session was signed out meanwhile. Sign in with the new password.",
   "session-not-found": () => "That session does not exist or has already ended.",
   "session-revoked": () => "Session signed out.",
   "others-revoked": () => "Every other session has been signed out.",

@@ -25,7 +25,10 @@ export const OUTCOMES = {
   // One answer for an unknown email and a wrong password: same status, same text (SPEC §4).
   "invalid-credentials": { status: 401 },
   "current-password-wrong": { status: 401 },
+  // Only ever the caller's own session: every route answering it clears the caller's cookie.
   "session-ended": { status: 401, endsSession: true },
+  // A password change that went through, but whose new session was ended again meanwhile.
+  "password-changed-signed-out": { status: 401, endsSession: true },
   forbidden: { status: 403 },
   // Only after the password was checked, so it tells a stranger nothing (SPEC §7).
   "email-unverified": { status: 403, code: true },

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
 import { LogoutButton } from "@/app/_components/logout-button";
+import { FormNotices } from "@/app/_components/form-notices";
 import { requireUser } from "@/lib/auth/current-user";
+import { readFormState, type SearchParams } from "@/lib/auth/form-state";
+import { getEnv } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -8,16 +11,27 @@ function Time({ value }: { value: Date }) {
   return <time dateTime={value.toISOString()}>{value.toUTCString()}</time>;
 }
 
-export default async function DashboardPage() {
+export default async function DashboardPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const { user, session } = await requireUser();
+  const state = readFormState(await searchParams, [], getEnv());
   return (
     <section className="card">
       <h1>Welcome{user.name ? `, ${user.name}` : ""}</h1>
+      <FormNotices notice={state.notice} error={state.error} />
       <dl className="facts">
         <dt>Name</dt>
         <dd>{user.name ?? "—"}</dd>
         <dt>Email</dt>
-        <dd>{user.email}</dd>
+        <dd>
+          {user.email} ({user.emailVerified ? "verified" : "not verified"})
+          {user.emailVerified ? null : (
+            <form method="post" action="/api/auth/email/verify/resend" className="inline-form">
+              <button type="submit" className="link-button">
+                Send the verification link again
+              </button>
+            </form>
+          )}
+        </dd>
         <dt>Role</dt>
         <dd>{user.role}</dd>
         <dt>Session started</dt>

@@ -13,6 +13,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <h1>Sign in</h1>
       <LoginForm state={state} />
       <p className="aside">
+        <Link href="/forgot-password">Forgot password?</Link>
+      </p>
+      <p className="aside">
         No account yet? <Link href={`/signup?${new URLSearchParams({ next: state.next })}`}>Create one</Link>.
       </p>
     </section>

@@ -133,7 +133,7 @@ const probes = new Map([
     PROBE_BAD,
     `import { getDb } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { hashToken } from "./session/token";
+import { passwordId } from "./session/sealed-cookie";
 export type { SessionStore } from "@/lib/session/types";
 export const a = () => getDb().session.count();
 export const b = () => getDb().$transaction((tx) => tx.revokedSession.deleteMany());

@@ -1,0 +1,376 @@
+import type { APIRequestContext } from "@playwright/test";
+import { createUser, expect, query, sessionCookieOf, signIn, test, uniqueEmail, type TestUser } from "../fixtures";
+import { linkIn, noMailFor, waitForMail } from "../support/mailbox";
+import { startClockedServer, startNextServer, type ClockedServer, type RunningServer } from "../support/server";
+import { readTestEnv, serverEnv } from "../support/test-env";
+
+// SPEC §7, row by row, with real mail: the app sends to an SMTP server inside the test run, and
+// every token comes out of a received message, never out of the database.
+
+/** The token of the newest link to `pathname` mailed to `to` after `since`. */
+async function mailedToken(to: string, pathname: string, since: number, subject?: RegExp): Promise<string> {
+  const mail = await waitForMail(to, { since, ...(subject ? { subject } : {}) });
+  const link = linkIn(mail, pathname);
+  expect(link, `a ${pathname} link in "${mail.subject}"`).toBeTruthy();
+  const url = new URL(link!);
+  expect(url.origin, "links point at this app").toBe(new URL(readTestEnv("baseUrl")).origin);
+  return url.searchParams.get("token")!;
+}
+
+const sessionStatus = async (context: APIRequestContext) => (await context.get("/api/auth/session")).status();
+
+test.describe("email verification", () => {
+  test("signup mails a link; the link verifies signed out, once; user objects say so", async ({ baseURL, playwright }) => {
+    const since = Date.now();
+    const user = await createUser(baseURL!);
+    const token = await mailedToken(user.email, "/verify-email", since);
+
+    const signedIn = await playwright.request.newContext({ baseURL });
+    await signIn(signedIn, user);
+    expect((await (await signedIn.get("/api/auth/session")).json()).user.emailVerified).toBe(false);
+
+    // A GET of the page shows it and uses nothing: mail scanners that follow links verify nothing.
+    const page = await playwright.request.newContext({ baseURL });
+    const shown = await page.get(`/verify-email?token=${token}`);
+    expect(shown.status()).toBe(200);
+    expect(shown.headers()["referrer-policy"]).toBe("no-referrer");
+
+    const anonymous = await playwright.request.newContext({ baseURL });
+    const verified = await anonymous.post("/api/auth/email/verify", { data: { token } });
+    expect(verified.status()).toBe(200);
+    expect((await verified.json()).user).toMatchObject({ id: user.id, email: user.email, emailVerified: true });
+    expect(sessionCookieOf(verified), "verifying signs nobody in").toBeUndefined();
+    expect((await (await signedIn.get("/api/auth/session")).json()).user.emailVerified).toBe(true);
+
+    const again = await anonymous.post("/api/auth/email/verify", { data: { token } });
+    expect(again.status()).toBe(400);
+    expect((await again.json()).error).toMatch(/invalid or has expired/);
+    for (const context of [signedIn, page, anonymous]) await context.dispose();
+  });
+
+  test("resend: 401 signed out; a fresh link that kills the old one; nothing for a verified address", async ({ request, user }) => {
+    expect((await request.post("/api/auth/email/verify/resend")).status()).toBe(401);
+    await signIn(request, user);
+    const first = await mailedToken(user.email, "/verify-email", 0);
+
+    const since = Date.now();
+    const resent = await request.post("/api/auth/email/verify/resend");
+    expect(resent.status()).toBe(200);
+    expect(await resent.json()).toEqual({ ok: true });
+    const second = await mailedToken(user.email, "/verify-email", since);
+    expect(second).not.toBe(first);
+
+    expect((await request.post("/api/auth/email/verify", { data: { token: first } })).status(), "the older link died").toBe(400);
+    expect((await request.post("/api/auth/email/verify", { data: { token: second } })).status()).toBe(200);
+
+    const after = Date.now();
+    expect((await request.post("/api/auth/email/verify/resend")).status()).toBe(200);
+    await noMailFor(user.email, { since: after, waitMs: 1500 });
+  });
+
+  test("resend is rate-limited per address: 429 with Retry-After", async ({ request, user }) => {
+    await signIn(request, user);
+    const statuses: number[] = [];
+    let retryAfter: string | undefined;
+    for (let i = 0; i < 7; i++) {
+      const response = await request.post("/api/auth/email/verify/resend");
+      statuses.push(response.status());
+      retryAfter ??= response.headers()["retry-after"];
+    }
+    expect(statuses.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+});
+
+test.describe("password reset", () => {
+  test("forgot: the same status and body for known and unknown addresses; mail only to the account", async ({ request, user }) => {
+    const since = Date.now();
+    const unknown = uniqueEmail("nobody");
+    const known = await request.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const stranger = await request.post("/api/auth/password/forgot", { data: { email: unknown } });
+    expect([known.status(), stranger.status()]).toEqual([200, 200]);
+    expect(await known.text()).toBe(await stranger.text());
+    expect(await known.json()).toEqual({ ok: true });
+    await mailedToken(user.email, "/reset-password", since);
+    await noMailFor(unknown, { since, waitMs: 1000 });
+  });
+
+  test("forgot: similar time for known and unknown addresses (medians within 1.5×)", async ({ baseURL, request }) => {
+    const users = await Promise.all(Array.from({ length: 12 }, () => createUser(baseURL!)));
+    const known: number[] = [];
+    const unknown: number[] = [];
+    const time = async (email: string) => {
+      const started = performance.now();
+      const response = await request.post("/api/auth/password/forgot", { data: { email } });
+      expect(response.status()).toBe(200);
+      return performance.now() - started;
+    };
+    // Interleaved, each address once (the per-address limit), so drift hits both sides alike.
+    for (const user of users) {
+      known.push(await time(user.email));
+      unknown.push(await time(uniqueEmail("nobody")));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const [k, u] = [median(known), median(unknown)];
+    test.info().annotations.push({ type: "forgot-password medians (ms)", description: `known ${k.toFixed(1)}, unknown ${u.toFixed(1)}, ratio ${(Math.max(k, u) / Math.min(k, u)).toFixed(2)}` });
+    expect(Math.max(k, u) / Math.min(k, u)).toBeLessThanOrEqual(1.5);
+  });
+
+  test("forgot: 400 for a malformed address; 429 + Retry-After past the per-address limit", async ({ request }) => {
+    const bad = await request.post("/api/auth/password/forgot", { data: { email: "not-an-email" } });
+    expect(bad.status()).toBe(400);
+    expect((await bad.json()).fields.email).toBeTruthy();
+    const email = uniqueEmail("limited");
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await request.post("/api/auth/password/forgot", { data: { email } })).status());
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const limited = await request.post("/api/auth/password/forgot", { data: { email } });
+    expect(limited.status()).toBe(429);
+    expect(Number(limited.headers()["retry-after"])).toBeGreaterThan(0);
+  });
+
+  test("reset: the password changes, every session ends, none is created, a notice is sent; the link works once", async ({ baseURL, playwright, request, user }) => {
+    const device = await playwright.request.newContext({ baseURL });
+    await signIn(device, user);
+    const since = Date.now();
+    await request.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const token = await mailedToken(user.email, "/reset-password", since);
+
+    const newPassword = `new-${user.password}`;
+    const reset = await request.post("/api/auth/password/reset", { data: { token, newPassword } });
+    expect(reset.status()).toBe(200);
+    expect(await reset.json()).toEqual({ ok: true });
+    expect(sessionCookieOf(reset), "no session is created").toBeUndefined();
+    expect(await sessionStatus(device), "every session of the user ended").toBe(401);
+    await waitForMail(user.email, { since, subject: /password (was|has been) reset/i });
+
+    expect((await request.post("/api/auth/login", { data: { email: user.email, password: user.password } })).status()).toBe(401);
+    await signIn(request, { email: user.email, password: newPassword });
+
+    const again = await request.post("/api/auth/password/reset", { data: { token, newPassword: `${newPassword}-2` } });
+    expect(again.status()).toBe(400);
+    const events = await query<{ type: string }>(`SELECT type FROM "AuthEvent" WHERE "userId" = $1 AND type = 'PASSWORD_RESET'`, [user.id]);
+    expect(events.map((e) => e.type)).toEqual(["PASSWORD_RESET"]);
+    await device.dispose();
+  });
+
+  test("reset: two concurrent uses of one link, exactly one succeeds", async ({ playwright, baseURL, user }) => {
+    const since = Date.now();
+    const context = await playwright.request.newContext({ baseURL });
+    await context.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const token = await mailedToken(user.email, "/reset-password", since);
+    const contexts = await Promise.all(Array.from({ length: 4 }, () => playwright.request.newContext({ baseURL })));
+    const statuses = await Promise.all(contexts.map((c, i) => c.post("/api/auth/password/reset", { data: { token, newPassword: `race-${i}-${user.password}` } }).then((r) => r.status())));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 400)).toHaveLength(3);
+    for (const c of [context, ...contexts]) await c.dispose();
+  });
+
+  test("reset: the password rules of §4 apply, and the form keeps its token", async ({ request, user }) => {
+    const since = Date.now();
+    await request.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const token = await mailedToken(user.email, "/reset-password", since);
+    const short = await request.post("/api/auth/password/reset", { data: { token, newPassword: "short" } });
+    expect(short.status()).toBe(400);
+    expect((await short.json()).fields.newPassword).toBeTruthy();
+    const form = await request.post("/api/auth/password/reset", { form: { token, newPassword: "short" }, maxRedirects: 0 });
+    expect(form.status()).toBe(303);
+    const location = new URL(form.headers().location!, "http://x");
+    expect(location.pathname).toBe("/reset-password");
+    expect(location.searchParams.get("token")).toBe(token);
+    // The refused attempt used nothing: the link still works.
+    expect((await request.post("/api/auth/password/reset", { data: { token, newPassword: `ok-${user.password}` } })).status()).toBe(200);
+  });
+
+  test("a changed password kills reset and verification links already out", async ({ request, user }) => {
+    await signIn(request, user);
+    const since = Date.now();
+    await request.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const reset = await mailedToken(user.email, "/reset-password", since);
+    const verify = await mailedToken(user.email, "/verify-email", 0);
+    const changed = await request.post("/api/auth/password", { data: { currentPassword: user.password, newPassword: `changed-${user.password}` } });
+    expect(changed.status()).toBe(200);
+    await waitForMail(user.email, { since, subject: /password (was|has been) changed/i });
+    expect((await request.post("/api/auth/password/reset", { data: { token: reset, newPassword: `x-${user.password}` } })).status()).toBe(400);
+    expect((await request.post("/api/auth/email/verify", { data: { token: verify } })).status()).toBe(400);
+  });
+
+  test("a newer reset link kills the older one", async ({ request, user }) => {
+    const since = Date.now();
+    await request.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const first = await mailedToken(user.email, "/reset-password", since);
+    const later = Date.now();
+    await request.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const second = await mailedToken(user.email, "/reset-password", later);
+    expect(second).not.toBe(first);
+    expect((await request.post("/api/auth/password/reset", { data: { token: first, newPassword: `a-${user.password}` } })).status()).toBe(400);
+    expect((await request.post("/api/auth/password/reset", { data: { token: second, newPassword: `b-${user.password}` } })).status()).toBe(200);
+  });
+
+  test("pages that carry a token send Referrer-Policy: no-referrer", async ({ request }) => {
+    for (const path of ["/reset-password?token=abc", "/confirm-email?token=abc", "/verify-email?token=abc"]) {
+      const response = await request.get(path);
+      expect(response.status(), path).toBe(200);
+      expect(response.headers()["referrer-policy"], path).toBe("no-referrer");
+    }
+    expect((await request.get("/forgot-password")).headers()["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+  });
+});
+
+test.describe("email change", () => {
+  test("confirm link to the new address, notice to the old; the email changes only on confirm; other sessions end", async ({ baseURL, playwright, request, user }) => {
+    await signIn(request, user);
+    const other = await playwright.request.newContext({ baseURL });
+    await signIn(other, user);
+    const since = Date.now();
+    const newEmail = uniqueEmail("moved");
+    const asked = await request.post("/api/auth/email", { data: { newEmail, currentPassword: user.password } });
+    expect(asked.status()).toBe(200);
+    expect(await asked.json()).toEqual({ ok: true });
+    const token = await mailedToken(newEmail, "/confirm-email", since);
+    const notice = await waitForMail(user.email, { since, subject: /email/i });
+    expect(notice.text).toContain(newEmail);
+    expect(notice.links.filter((l) => l.includes("token="))).toEqual([]);
+    expect((await (await request.get("/api/auth/session")).json()).user.email, "unchanged until confirmed").toBe(user.email);
+
+    const confirmed = await request.post("/api/auth/email/confirm", { data: { token } });
+    expect(confirmed.status()).toBe(200);
+    expect((await confirmed.json()).user).toMatchObject({ id: user.id, email: newEmail, emailVerified: true });
+    expect(confirmed).toSetSessionCookie();
+    expect(await sessionStatus(request), "this device keeps a fresh session").toBe(200);
+    expect(await sessionStatus(other), "every other session ended").toBe(401);
+    expect((await (await request.get("/api/auth/session")).json()).user.email).toBe(newEmail);
+
+    expect((await request.post("/api/auth/email/confirm", { data: { token } })).status(), "once").toBe(400);
+    await signIn(request, { email: newEmail, password: user.password });
+    await other.dispose();
+  });
+
+  test("401 for a wrong password, 409 for a taken address, 400 for a malformed one; nothing is sent", async ({ baseURL, request, user }) => {
+    const taken = await createUser(baseURL!);
+    await signIn(request, user);
+    const since = Date.now();
+    const wrong = await request.post("/api/auth/email", { data: { newEmail: uniqueEmail(), currentPassword: "wrong-password" } });
+    expect(wrong.status()).toBe(401);
+    const clash = await request.post("/api/auth/email", { data: { newEmail: taken.email, currentPassword: user.password } });
+    expect(clash.status()).toBe(409);
+    const malformed = await request.post("/api/auth/email", { data: { newEmail: "nope", currentPassword: user.password } });
+    expect(malformed.status()).toBe(400);
+    await noMailFor(taken.email, { since, waitMs: 1000 });
+    expect((await request.post("/api/auth/email", { data: { newEmail: uniqueEmail(), currentPassword: user.password } })).status()).toBe(200);
+  });
+
+  test("links bound to the old address die when it changes; confirming works signed out", async ({ playwright, baseURL, request, user }) => {
+    await signIn(request, user);
+    const since = Date.now();
+    await request.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const reset = await mailedToken(user.email, "/reset-password", since);
+    const newEmail = uniqueEmail("moved");
+    await request.post("/api/auth/email", { data: { newEmail, currentPassword: user.password } });
+    const token = await mailedToken(newEmail, "/confirm-email", since);
+
+    const anonymous = await playwright.request.newContext({ baseURL });
+    const confirmed = await anonymous.post("/api/auth/email/confirm", { data: { token } });
+    expect(confirmed.status()).toBe(200);
+    expect(sessionCookieOf(confirmed), "no session for a signed-out confirm").toBeUndefined();
+    expect(await sessionStatus(request), "every session ended").toBe(401);
+    expect((await anonymous.post("/api/auth/password/reset", { data: { token: reset, newPassword: `x-${user.password}` } })).status()).toBe(400);
+    await anonymous.dispose();
+  });
+});
+
+test.describe("bad input never gets a 5xx", () => {
+  for (const route of ["/api/auth/email/verify", "/api/auth/email/confirm", "/api/auth/password/reset"]) {
+    test(`${route}: malformed, huge and missing tokens, wrong content type`, async ({ request }) => {
+      const cases: Array<[string, Parameters<APIRequestContext["post"]>[1], number]> = [
+        ["malformed token", { data: { token: "not-a-token", newPassword: "long-enough-password" } }, 400],
+        ["token of the right shape, unknown", { data: { token: "A".repeat(43), newPassword: "long-enough-password" } }, 400],
+        ["long token", { data: { token: "A".repeat(600), newPassword: "long-enough-password" } }, 400],
+        ["huge body", { data: { token: "A".repeat(20_000) } }, 413],
+        ["no token", { data: {} }, 400],
+        ["token not a string", { data: { token: 42 } }, 400],
+        ["malformed JSON", { data: "{nope", headers: { "content-type": "application/json" } }, 400],
+        ["wrong content type", { data: "token=x", headers: { "content-type": "text/plain" } }, 415],
+      ];
+      for (const [name, options, status] of cases) {
+        const response = await request.post(route, options);
+        expect(response.status(), name).toBe(status);
+        expect((await response.json()).error, name).toEqual(expect.any(String));
+      }
+    });
+  }
+});
+
+test.describe("expiry (controlled clock)", () => {
+  let server: ClockedServer;
+  test.beforeAll(async () => {
+    server = await startClockedServer(serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), readTestEnv("maxSessions")));
+  });
+  test.afterAll(async () => server?.stop());
+
+  test("a reset link dies after 1 hour; a verification link after 24 hours", async ({ playwright }) => {
+    const user: TestUser = await createUser(server.url);
+    const context = await playwright.request.newContext({ baseURL: server.url });
+    const since = Date.now();
+    await context.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const reset = await mailedToken(user.email, "/reset-password", since);
+    const verify = await mailedToken(user.email, "/verify-email", 0);
+    server.advance(60 * 60 + 5);
+    expect((await context.post("/api/auth/password/reset", { data: { token: reset, newPassword: `x-${user.password}` } })).status()).toBe(400);
+    expect((await context.post("/api/auth/email/verify", { data: { token: verify } })).status(), "still good after an hour").toBe(200);
+
+    const later = Date.now();
+    expect((await signIn(context, user)).length).toBeGreaterThan(0);
+    await context.post("/api/auth/email/verify/resend");
+    // Verified already: nothing is sent, so ask for a fresh address to test 24 h on.
+    await noMailFor(user.email, { since: later, waitMs: 500 });
+    const fresh = await createUser(server.url);
+    const freshToken = await mailedToken(fresh.email, "/verify-email", later);
+    server.advance(24 * 60 * 60 + 5);
+    expect((await context.post("/api/auth/email/verify", { data: { token: freshToken } })).status()).toBe(400);
+    await context.dispose();
+  });
+});
+
+test.describe("REQUIRE_EMAIL_VERIFICATION, and production without SMTP_URL", () => {
+  let server: RunningServer;
+  test.beforeAll(async () => {
+    const { SMTP_URL: _smtp, ...env } = serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), readTestEnv("maxSessions"));
+    server = await startNextServer({ ...env, REQUIRE_EMAIL_VERIFICATION: "true" });
+  });
+  test.afterAll(async () => server?.stop());
+
+  test("an unverified account's login answers 403 email-unverified, only after the password check", async ({ playwright }) => {
+    const user = await createUser(server.url);
+    const context = await playwright.request.newContext({ baseURL: server.url });
+    const wrong = await context.post("/api/auth/login", { data: { email: user.email, password: "wrong-password" } });
+    expect(wrong.status()).toBe(401);
+    const right = await context.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+    expect(right.status()).toBe(403);
+    expect(await right.json()).toMatchObject({ code: "email-unverified", error: expect.any(String) });
+    expect(sessionCookieOf(right)).toBeUndefined();
+
+    const form = await context.post("/api/auth/login", { form: { email: user.email, password: user.password }, maxRedirects: 0 });
+    expect(form.status()).toBe(303);
+    expect(form.headers().location).toContain("error=email-unverified");
+
+    await query(`UPDATE "User" SET "emailVerifiedAt" = now() WHERE id = $1`, [user.id]);
+    expect((await context.post("/api/auth/login", { data: { email: user.email, password: user.password } })).status()).toBe(200);
+    await context.dispose();
+  });
+
+  test("without SMTP_URL in production: the routes that must send answer 503, nothing else changes", async ({ playwright }) => {
+    const user = await createUser(server.url);
+    const context = await playwright.request.newContext({ baseURL: server.url });
+    const forgot = await context.post("/api/auth/password/forgot", { data: { email: user.email } });
+    expect(forgot.status()).toBe(503);
+    expect(await forgot.json()).toEqual({ error: "Email is not configured" });
+    await query(`UPDATE "User" SET "emailVerifiedAt" = now() WHERE id = $1`, [user.id]);
+    await signIn(context, user);
+    expect((await context.post("/api/auth/email", { data: { newEmail: uniqueEmail(), currentPassword: user.password } })).status()).toBe(503);
+    expect(server.output()).toMatch(/SMTP_URL is not set/);
+    await context.dispose();
+  });
+});
+
