@@ -9,7 +9,11 @@ import type { MailMessage } from "./types";
 // The development outbox (SPEC §7): with SMTP_URL unset outside production, each message is a
 // JSON file here, listed at /dev/mail. Production never writes or reads it.
 
-/** Relative to the working directory, which is the project root under `next dev` and `npm run dev`. */
+/**
+ * Relative to the working directory, which is the project root under `next dev` and `npm run dev`.
+ * The file calls below carry turbopackIgnore: a path known only at run time would otherwise make
+ * `next build` trace (and deploy) the whole project, for a folder production never uses.
+ */
 export const OUTBOX_DIR = ".data/outbox";
 
 // Time first, so names sort by age; the random part keeps two messages of one millisecond apart.
@@ -46,17 +50,17 @@ export async function writeOutboxMessage(dir: string, from: string, message: Mai
   const now = new Date();
   const id = `${now.getTime()}-${randomBytes(4).toString("hex")}`;
   const stored: OutboxMessage = { id, createdAt: now.toISOString(), from, ...message, links: extractLinks(message.text) };
-  await mkdir(dir, { recursive: true });
+  await mkdir(/*turbopackIgnore: true*/ dir, { recursive: true });
   // Written aside and renamed, so a listing never reads half a file.
   const file = path.join(dir, `${id}.json`);
-  await writeFile(`${file}.tmp`, JSON.stringify(stored, null, 2));
-  await rename(`${file}.tmp`, file);
+  await writeFile(/*turbopackIgnore: true*/ `${file}.tmp`, JSON.stringify(stored, null, 2));
+  await rename(/*turbopackIgnore: true*/ `${file}.tmp`, file);
   return stored;
 }
 
 async function readMessage(dir: string, id: string): Promise<OutboxMessage | null> {
   try {
-    const parsed = OutboxMessageSchema.safeParse(JSON.parse(await readFile(path.join(dir, `${id}.json`), "utf8")));
+    const parsed = OutboxMessageSchema.safeParse(JSON.parse(await readFile(/*turbopackIgnore: true*/ path.join(dir, `${id}.json`), "utf8")));
     return parsed.success && parsed.data.id === id ? parsed.data : null;
   } catch {
     return null;
@@ -67,7 +71,7 @@ async function readMessage(dir: string, id: string): Promise<OutboxMessage | nul
 export async function listOutbox(dir: string = OUTBOX_DIR, limit = 100): Promise<OutboxSummary[]> {
   let names: string[];
   try {
-    names = await readdir(dir);
+    names = await readdir(/*turbopackIgnore: true*/ dir);
   } catch {
     return [];
   }
