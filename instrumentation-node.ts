@@ -1,11 +1,16 @@
 import { prepareDummyHash } from "@/lib/auth/password";
 import { getEnv } from "@/lib/env";
+import { mailConfigured } from "@/lib/mail";
 
 // A missing or weak variable stops the server here, with a message naming it, instead of
 // surfacing as a 500 on the first request.
 try {
   const env = getEnv();
   if (env.testClockFile) console.warn(`CLOAKROOM_TEST_CLOCK_FILE is set: session expiry follows ${env.testClockFile}. Tests only!`);
+  // SPEC §7: the app still starts; this is the one warning, and those routes say why (503).
+  if (!mailConfigured()) {
+    console.warn("SMTP_URL is not set: account email (verification, password reset, email change) is off; those routes answer 503");
+  }
   await prepareDummyHash(env.bcryptCost);
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -4,6 +4,9 @@ export const TEST_ENV = {
   databaseUrl: "CLOAKROOM_TEST_DATABASE_URL",
   secret: "CLOAKROOM_TEST_SESSION_SECRET",
   maxSessions: "CLOAKROOM_TEST_MAX_SESSIONS",
+  // The test mailbox (tests/support/mailbox.ts): its SMTP URL, and the directory it files mail in.
+  smtpUrl: "CLOAKROOM_TEST_SMTP_URL",
+  mailDir: "CLOAKROOM_TEST_MAIL_DIR",
 } as const;
 
 export function readTestEnv(name: keyof typeof TEST_ENV): string {
@@ -12,7 +15,11 @@ export function readTestEnv(name: keyof typeof TEST_ENV): string {
   return value;
 }
 
-/** The environment of every `next start` the suite runs, given a database URL. */
+/**
+ * The environment of every `next start` the suite runs, given a database URL. Mail goes to the
+ * run's test mailbox once global-setup has started it; spread `SMTP_URL: ""` over the result for
+ * a server without mail (production without SMTP_URL: the mail routes answer 503).
+ */
 export function serverEnv(databaseUrl: string, secret: string, maxSessions: string): Record<string, string> {
   return {
     NODE_ENV: "production",
@@ -22,5 +29,6 @@ export function serverEnv(databaseUrl: string, secret: string, maxSessions: stri
     // The lowest allowed cost: the suite checks behaviour, not bcrypt's speed.
     BCRYPT_COST: "10",
     MAX_SESSIONS_PER_USER: maxSessions,
+    ...(process.env[TEST_ENV.smtpUrl] ? { SMTP_URL: process.env[TEST_ENV.smtpUrl] } : {}),
   };
 }
