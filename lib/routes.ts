@@ -11,6 +11,11 @@ export const PROTECTED_API_PREFIXES = [
   "/api/auth/password",
   "/api/admin",
 ] as const;
+/**
+ * Exceptions inside a protected prefix: the mailed-link routes under /api/auth/password work
+ * signed out (SPEC §7). They win over every list above.
+ */
+export const PUBLIC_API_PREFIXES = ["/api/auth/password/forgot", "/api/auth/password/reset"] as const;
 /** Pages a signed-in user is sent away from, to /dashboard. */
 export const ANONYMOUS_ONLY_PREFIXES = ["/login", "/signup"] as const;
 
@@ -84,7 +89,8 @@ export function routeOf(pathname: string): Route {
   const match = (prefixes: readonly string[]) => prefixes.some((prefix) => matchesPrefix(path, prefix));
   const role = ROLE_PREFIXES.find(([prefix]) => matchesPrefix(path, prefix))?.[1];
   let access: Access = "public";
-  if (match(PROTECTED_API_PREFIXES)) access = "protected-api";
+  if (match(PUBLIC_API_PREFIXES)) access = "public";
+  else if (match(PROTECTED_API_PREFIXES)) access = "protected-api";
   else if (match(PROTECTED_PAGE_PREFIXES)) access = "protected-page";
   else if (match(ANONYMOUS_ONLY_PREFIXES)) access = "anonymous-only";
   return role ? { access, role } : { access };

@@ -27,8 +27,12 @@ export function requestOrigin(request: Request, trustProxy: boolean): string {
 export function isCrossSiteWrite(request: Request, config: { appOrigin?: string; trustProxy: boolean }): boolean {
   if (!STATE_CHANGING.has(request.method.toUpperCase())) return false;
   const origin = request.headers.get("origin");
-  if (origin !== null) return origin !== (config.appOrigin ?? requestOrigin(request, config.trustProxy));
   const site = request.headers.get("sec-fetch-site");
+  // A page sent with Referrer-Policy: no-referrer (the mailed-link pages, SPEC §7) makes the
+  // browser post `Origin: null`; then the browser's own Sec-Fetch-Site, which no script can set,
+  // decides (OWASP CSRF cheat sheet, Fetch Metadata). Without it, "null" stays refused.
+  if (origin === "null" && site === "same-origin") return false;
+  if (origin !== null) return origin !== (config.appOrigin ?? requestOrigin(request, config.trustProxy));
   // `same-site` is refused too: a sibling subdomain is not this app.
   if (site !== null) return site !== "same-origin" && site !== "none";
   return false;

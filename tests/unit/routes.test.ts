@@ -51,6 +51,16 @@ describe("routeOf: role", () => {
   });
 });
 
+describe("routeOf: mailed-link routes inside a protected prefix (SPEC §7)", () => {
+  it("forgot and reset work signed out; the password change itself stays protected", () => {
+    expect(routeOf("/api/auth/password/forgot").access).toBe("public");
+    expect(routeOf("/api/auth/password/reset").access).toBe("public");
+    expect(routeOf("/api/auth/password").access).toBe("protected-api");
+    expect(routeOf("/api/auth/password/").access).toBe("protected-api");
+    expect(routeOf("/api/auth/password/other").access).toBe("protected-api");
+  });
+});
+
 describe("paths built from LOGIN_PATH and HOME_PATH", () => {
   it("loginPath keeps where the user was going, encoded, and nothing when there is nowhere", () => {
     expect(loginPath("/settings/sessions?x=1&y=2")).toBe(`${LOGIN_PATH}?next=%2Fsettings%2Fsessions%3Fx%3D1%26y%3D2`);

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { FormNotices } from "@/app/_components/form-notices";
 import { readFormState, type SearchParams } from "@/lib/auth/form-state";
 import { getEnv } from "@/lib/env";
 import { LoginForm } from "./login-form";
@@ -11,6 +12,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
   return (
     <section className="card narrow">
       <h1>Sign in</h1>
+      <FormNotices notice={state.notice} />
       <LoginForm state={state} />
       <p className="aside">
         <Link href="/forgot-password">Forgot password?</Link>

@@ -28,6 +28,13 @@ describe("isCrossSiteWrite", () => {
     expect(isCrossSiteWrite(request("POST", { origin: "null" }), own)).toBe(true);
   });
 
+  it("accepts Origin: null only when the browser says same-origin (a no-referrer page's own form)", () => {
+    expect(isCrossSiteWrite(request("POST", { origin: "null", "sec-fetch-site": "same-origin" }), own)).toBe(false);
+    for (const site of ["cross-site", "same-site", "none"]) {
+      expect(isCrossSiteWrite(request("POST", { origin: "null", "sec-fetch-site": site }), own), site).toBe(true);
+    }
+  });
+
   it("falls back to Sec-Fetch-Site when Origin is absent", () => {
     expect(isCrossSiteWrite(request("POST", { "sec-fetch-site": "cross-site" }), own)).toBe(true);
     expect(isCrossSiteWrite(request("POST", { "sec-fetch-site": "same-site" }), own)).toBe(true);
