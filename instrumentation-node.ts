@@ -10,6 +10,10 @@ try {
   // SPEC §7: the app still starts; this is the one warning, and those routes say why (503).
   if (!mailConfigured()) {
     console.warn("SMTP_URL is not set: account email (verification, password reset, email change) is off; those routes answer 503");
+  } else if (env.isProduction && !env.appOrigin) {
+    // Without APP_URL, links in mail are built on each request's Host (SPEC §7): behind a proxy
+    // that passes any Host through, a stranger could have reset links point at another site.
+    console.warn("APP_URL is not set: links in mail follow each request's Host header. Set APP_URL to this app's public origin.");
   }
   await prepareDummyHash(env.bcryptCost);
 } catch (error) {

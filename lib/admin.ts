@@ -1,4 +1,6 @@
 import { recordAuthEvent } from "@/lib/audit";
+import { sendMail } from "@/lib/mail";
+import { roleChangedMessage } from "@/lib/mail/messages";
 import { getDb } from "@/lib/db";
 import { getSessionStore } from "@/lib/session";
 import type { RequestMeta } from "@/lib/session";
@@ -54,6 +56,8 @@ export async function changeRole(userId: string, role: PublicRole, actor: { id: 
   if (result.ok) {
     await getSessionStore().invalidateUserSessions(userId);
     await recordAuthEvent("ROLE_CHANGED", { userId, meta: actor.meta, detail: { role, by: actor.id } });
+    // SPEC §7: the account's owner hears of a change to what it may do.
+    void sendMail(roleChangedMessage(result.user.email, role));
   }
   return result;
 }

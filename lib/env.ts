@@ -81,8 +81,14 @@ export const EnvSchema = z
     path: ["SESSION_IDLE_TIMEOUT"],
     message: "must not exceed SESSION_MAX_AGE.",
   })
+  // Nobody could ever verify, so no new account could ever sign in.
+  .refine((env) => !(env.REQUIRE_EMAIL_VERIFICATION && env.NODE_ENV === "production" && env.SMTP_URL === undefined), {
+    path: ["REQUIRE_EMAIL_VERIFICATION"],
+    message: "needs SMTP_URL in production: without mail no account can verify its address. Set SMTP_URL, or set this to false.",
+  })
   .transform((env) => ({
     isProduction: env.NODE_ENV === "production",
+    isTest: env.NODE_ENV === "test",
     databaseUrl: env.DATABASE_URL,
     sessionSecrets: env.SESSION_SECRET,
     sessionStrategy: env.SESSION_STRATEGY,

@@ -6,6 +6,7 @@ import { now } from "@/lib/clock";
 import { mailConfigured, sendMail } from "@/lib/mail";
 import { mailLink } from "@/lib/mail/links";
 import { emailChangeConfirmMessage, emailChangedMessage, emailChangeRequestedMessage } from "@/lib/mail/messages";
+import { mailLimits } from "@/lib/rate-limit";
 import type { RequestMeta } from "@/lib/request-meta";
 import { getSessionStore, refreshSessionCache, type CurrentSession, type NewSession } from "@/lib/session";
 import { changeUserEmail, isEmailTaken, type PublicUser } from "@/lib/users";
@@ -26,6 +27,13 @@ export async function requestEmailChange(
   const checked = await checkCurrentPassword(current.user.id, body.currentPassword, meta);
   if (!checked.ok) return checked;
   if (body.newEmail === checked.user.email) return { ok: false, reason: "email-unchanged" };
+  // Each request mails someone and answers whether an address is taken: limited per account,
+  // per target address and per IP, so it is neither a mail cannon nor an enumeration oracle.
+  const limit = await mailLimits.attempt([checked.user.email, body.newEmail], meta.ip);
+  if (!limit.allowed) {
+    await recordAuthEvent("RATE_LIMITED", { userId: checked.user.id, meta, detail: { scope: "email-change" } });
+    return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
+  }
   // SPEC §7 answers 409 for a taken address, as signup does (README "Security": the trade-off).
   if (await isEmailTaken(body.newEmail)) return { ok: false, reason: "email-taken" };
   const issued = await issueEmailToken("change-email", { id: checked.user.id }, { newEmail: body.newEmail });
@@ -51,9 +59,11 @@ export async function confirmEmailChange(
   const changed = await changeUserEmail(used.userId, used.email, used.newEmail, new Date(now()));
   if (!changed.ok) return changed;
   const store = getSessionStore();
-  const generation = await store.invalidateUserSessions(used.userId);
-  const keep = caller?.user.id === used.userId && generation !== null;
-  const newSession = keep ? await store.createSession({ ...changed.user, generation }, meta) : null;
+  // The caller keeps this device only if it is the owner and its own session is still live at
+  // the moment of the write (as "sign out everywhere else"); otherwise every session just ends.
+  const own = caller?.user.id === used.userId ? await store.invalidateUserSessions(used.userId, { ifGeneration: caller.generation }) : null;
+  if (own === null) await store.invalidateUserSessions(used.userId);
+  const newSession = own === null ? null : await store.createSession({ ...changed.user, generation: own }, meta);
   await refreshSessionCache();
   await recordAuthEvent("EMAIL_CHANGED", { userId: used.userId, meta, detail: newSession ? { sessionId: newSession.session.id } : {} });
   void sendMail(emailChangedMessage(used.email, used.newEmail));

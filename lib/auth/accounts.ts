@@ -16,6 +16,8 @@ import {
 } from "@/lib/users";
 
 export type SignedIn = { ok: true; user: PublicUser; newSession: NewSession };
+/** Signed up, but REQUIRE_EMAIL_VERIFICATION holds the first session until the address is verified. */
+export type AwaitingVerification = { ok: true; user: PublicUser; newSession: null };
 export type RateLimited = { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
 /** Every session of the account was ended again and again while this login tried to create one. */
 export type SessionsChurning = { ok: false; reason: "sessions-churning"; retryAfterSeconds: number };
@@ -28,8 +30,8 @@ export async function signup(
   body: SignupBody,
   meta: RequestMeta,
   origin: string,
-): Promise<SignedIn | RateLimited | { ok: false; reason: "email-taken" }> {
-  const { bcryptCost } = getEnv();
+): Promise<SignedIn | AwaitingVerification | RateLimited | { ok: false; reason: "email-taken" }> {
+  const { bcryptCost, requireEmailVerification } = getEnv();
   const limit = await signupLimits.attempt(meta.ip);
   if (!limit.allowed) {
     await recordAuthEvent("RATE_LIMITED", { meta, detail: { scope: "signup" } });
@@ -41,6 +43,13 @@ export async function signup(
     passwordHash: await hashPassword(body.password, bcryptCost),
   });
   if (!created.ok) return created;
+  // Sign-in waits for the address to be proved (REQUIRE_EMAIL_VERIFICATION): no session now, or
+  // anyone could use an address they do not own until the session expired.
+  if (requireEmailVerification) {
+    await recordAuthEvent("SIGNUP", { userId: created.user.id, meta });
+    await sendVerificationLink(created.user.id, origin, meta);
+    return { ok: true, user: created.user, newSession: null };
+  }
   const newSession = await getSessionStore().createSession({ ...created.user, generation: created.generation }, meta);
   // Only an admin ending every session of an account created a moment ago gets here.
   if (!newSession) throw new Error("signup: the new account's sessions were ended before its first one was created");

@@ -31,6 +31,8 @@ const MESSAGES = {
   "user-sessions-revoked": () => "All of that user's sessions have been ended.",
   "invalid-token": () => "This link is invalid or has expired. Ask for a new one.",
   "email-unchanged": () => "That is already your email address.",
+  "bad-host": () => "The request's Host header does not name a valid origin.",
+  "verify-to-sign-in": () => "Account created. We have sent a link to your email address: follow it, then sign in.",
   "email-unverified": () =>
     "Verify your email address first: we have sent a link to it. Follow the link, then sign in again (signing in again sends a new link).",
   "email-not-configured": () => "Email is not configured",

@@ -20,6 +20,8 @@ export const OUTCOMES = {
   // An unknown, used, expired or superseded link: one answer for all (SPEC §7).
   "invalid-token": { status: 400 },
   "email-unchanged": { status: 400 },
+  // A Host header that names no http(s) origin (mail links are built on it when APP_URL is unset).
+  "bad-host": { status: 400 },
   "malformed-json": { status: 400 },
   unauthenticated: { status: 401 },
   // One answer for an unknown email and a wrong password: same status, same text (SPEC §4).

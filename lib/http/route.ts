@@ -57,6 +57,12 @@ export function route<A extends Access, S extends z.ZodType | undefined = undefi
 ): (request: NextRequest, segments: SegmentContext) => Promise<Response> {
   const form = typeof spec.form === "string" ? { path: spec.form } : spec.form;
   return async (request, segments) => {
+    const { trustProxy, appOrigin } = getEnv();
+    // Links in mail are built on this origin: a Host that makes no http(s) origin is refused
+    // before any work, so no route can fail half-way (or differently for known accounts) on it.
+    const origin = appOrigin ?? httpOriginOf(requestOrigin(request, trustProxy));
+    if (origin === null) return respond({ ok: false, reason: "bad-host" }, "json");
+
     let current: CurrentSession | null | undefined;
     if (spec.auth !== "anyone") {
       const auth = await authenticate(spec.auth === "admin" ? { role: "admin" } : {});
@@ -89,7 +95,6 @@ export function route<A extends Access, S extends z.ZodType | undefined = undefi
       }
     }
 
-    const { trustProxy, appOrigin } = getEnv();
     const outcome = await handler({
       request,
       body: body as RouteContext<A, S, I>["body"],
@@ -102,9 +107,7 @@ export function route<A extends Access, S extends z.ZodType | undefined = undefi
         return readSessionCookie(request.headers);
       },
       next,
-      get origin() {
-        return appOrigin ?? requestOrigin(request, trustProxy);
-      },
+      origin,
     });
     return respond(outcome, kind, target);
   };
@@ -114,4 +117,12 @@ export function route<A extends Access, S extends z.ZodType | undefined = undefi
 function tokenOf(data: unknown): { token?: string } {
   const token = typeof data === "object" && data !== null && "token" in data ? data.token : undefined;
   return typeof token === "string" && /^[A-Za-z0-9_-]{43}$/.test(token) ? { token } : {};
+}
+
+/** The normalised http(s) origin a Host header (and trusted forwarded headers) name, or null. */
+function httpOriginOf(candidate: string): string | null {
+  if (!URL.canParse(candidate)) return null;
+  const url = new URL(candidate);
+  const bare = url.username === "" && url.password === "" && url.pathname === "/" && url.search === "" && url.hash === "";
+  return bare && (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "" ? url.origin : null;
 }

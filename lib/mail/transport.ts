@@ -1,3 +1,5 @@
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { createTransport } from "nodemailer";
 import type { Env } from "@/lib/env";
 import { OUTBOX_DIR, writeOutboxMessage } from "./outbox";
@@ -23,9 +25,11 @@ export type Mailer = {
   send(message: MailMessage): Promise<void>;
 };
 
-export function mailerConfigFromEnv(env: Pick<Env, "smtpUrl" | "mailFrom" | "isProduction">): MailerConfig {
+export function mailerConfigFromEnv(env: Pick<Env, "smtpUrl" | "mailFrom" | "isProduction"> & { isTest?: boolean }): MailerConfig {
   if (env.smtpUrl) return { kind: "smtp", url: env.smtpUrl, from: env.mailFrom };
   if (env.isProduction) return { kind: "off" };
+  // Unit tests (NODE_ENV=test) that send in passing keep the developer's outbox clean.
+  if (env.isTest) return { kind: "outbox", dir: path.join(tmpdir(), "cloakroom-test-outbox"), from: env.mailFrom, print: false };
   return { kind: "outbox", dir: OUTBOX_DIR, from: env.mailFrom, print: true };
 }
 

@@ -21,7 +21,9 @@ function rules() {
     loginIp: rule(env.rateLimitLoginPerIp),
     signupIp: rule(env.rateLimitSignupPerIp),
     password: rule(env.rateLimitPasswordChange),
-    mailAccount: rule(env.rateLimitEmailPerAccount),
+    // Flat, not doubling: anyone may ask on an address's behalf, so a lock-out must not outlast
+    // the window (a stranger could otherwise keep an owner from resetting for a day).
+    mailAccount: { ...rule(env.rateLimitEmailPerAccount), maxBlockSeconds: env.rateLimitWindowSeconds },
     mailIp: rule(env.rateLimitEmailPerIp),
   };
 }
@@ -117,11 +119,15 @@ export const mailLimits = {
    * Every request that would send mail counts, per address and per client IP, whether or not the
    * address has an account (OWASP Forgot Password Cheat Sheet: no enumeration, no mail bombing).
    */
-  attempt: async (email: string, ip: string | null): Promise<LimitCheck> => {
+  attempt: async (emails: string | string[], ip: string | null): Promise<LimitCheck> => {
     if (ip) {
       const byIp = await limiter().hit(keys.mailIp(ip), rules().mailIp, now());
       if (!byIp.allowed) return byIp;
     }
-    return limiter().hit(keys.mailAccount(email), rules().mailAccount, now());
+    for (const email of typeof emails === "string" ? [emails] : emails) {
+      const byAddress = await limiter().hit(keys.mailAccount(email), rules().mailAccount, now());
+      if (!byAddress.allowed) return byAddress;
+    }
+    return { allowed: true };
   },
 };

@@ -290,6 +290,30 @@ test.describe("email change", () => {
 });
 
 test.describe("bad input never gets a 5xx", () => {
+  test("a Host header that names no origin gets 400 before any work, for known and unknown addresses alike", async ({ baseURL, user }) => {
+    const { request: httpRequest } = await import("node:http");
+    const post = (host: string, email: string) =>
+      new Promise<number>((resolve, reject) => {
+        const body = JSON.stringify({ email });
+        const req = httpRequest(`${baseURL}/api/auth/password/forgot`, {
+          method: "POST",
+          headers: { host, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        });
+        req.on("response", (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    const since = Date.now();
+    for (const host of ["a b", "x:99999", "evil.example/path", "user@evil.example"]) {
+      const statuses = [await post(host, user.email), await post(host, uniqueEmail("nobody"))];
+      expect(statuses, host).toEqual([400, 400]);
+    }
+    await noMailFor(user.email, { since, waitMs: 1000 });
+  });
+
   for (const route of ["/api/auth/email/verify", "/api/auth/email/confirm", "/api/auth/password/reset"]) {
     test(`${route}: malformed, huge and missing tokens, wrong content type`, async ({ request }) => {
       const cases: Array<[string, Parameters<APIRequestContext["post"]>[1], number]> = [
@@ -342,24 +366,43 @@ test.describe("expiry (controlled clock)", () => {
   });
 });
 
-test.describe("REQUIRE_EMAIL_VERIFICATION, and production without SMTP_URL", () => {
+test.describe("REQUIRE_EMAIL_VERIFICATION=true", () => {
   let server: RunningServer;
   test.beforeAll(async () => {
-    // An empty SMTP_URL is unset (lib/env.ts): production without mail.
-    const env = serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), readTestEnv("maxSessions"));
-    server = await startNextServer({ ...env, SMTP_URL: "", REQUIRE_EMAIL_VERIFICATION: "true" });
+    server = await startNextServer({ ...serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), readTestEnv("maxSessions")), REQUIRE_EMAIL_VERIFICATION: "true" });
   });
   test.afterAll(async () => server?.stop());
+
+  test("signup creates the account and mails the link, but no session until the address is verified", async ({ playwright }) => {
+    const context = await playwright.request.newContext({ baseURL: server.url });
+    const email = uniqueEmail("held");
+    const since = Date.now();
+    const response = await context.post("/api/auth/signup", { data: { email, password: "a fine passphrase" } });
+    expect(response.status()).toBe(201);
+    expect((await response.json()).user).toMatchObject({ email, emailVerified: false });
+    expect(sessionCookieOf(response)).toBeUndefined();
+    expect(await sessionStatus(context)).toBe(401);
+    const form = await context.post("/api/auth/signup", { form: { email: uniqueEmail("held"), password: "a fine passphrase" }, maxRedirects: 0 });
+    expect([form.status(), form.headers().location]).toEqual([303, "/login?notice=verify-to-sign-in"]);
+
+    const token = await mailedToken(email, "/verify-email", since, server.url);
+    expect((await context.post("/api/auth/email/verify", { data: { token } })).status()).toBe(200);
+    await signIn(context, { email, password: "a fine passphrase" });
+    await context.dispose();
+  });
 
   test("an unverified account's login answers 403 email-unverified, only after the password check", async ({ playwright }) => {
     const user = await createUser(server.url);
     const context = await playwright.request.newContext({ baseURL: server.url });
     const wrong = await context.post("/api/auth/login", { data: { email: user.email, password: "wrong-password" } });
     expect(wrong.status()).toBe(401);
+    const since = Date.now();
     const right = await context.post("/api/auth/login", { data: { email: user.email, password: user.password } });
     expect(right.status()).toBe(403);
     expect(await right.json()).toMatchObject({ code: "email-unverified", error: expect.any(String) });
     expect(sessionCookieOf(right)).toBeUndefined();
+    // Signing in again is the resend: a fresh link went out.
+    await mailedToken(user.email, "/verify-email", since, server.url);
 
     const form = await context.post("/api/auth/login", { form: { email: user.email, password: user.password }, maxRedirects: 0 });
     expect(form.status()).toBe(303);
@@ -370,7 +413,17 @@ test.describe("REQUIRE_EMAIL_VERIFICATION, and production without SMTP_URL", () 
     await context.dispose();
   });
 
-  test("without SMTP_URL in production: the routes that must send answer 503, nothing else changes", async ({ playwright }) => {
+});
+
+test.describe("production without SMTP_URL", () => {
+  let server: RunningServer;
+  test.beforeAll(async () => {
+    // An empty SMTP_URL is unset (lib/env.ts): production without mail.
+    server = await startNextServer({ ...serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), readTestEnv("maxSessions")), SMTP_URL: "" });
+  });
+  test.afterAll(async () => server?.stop());
+
+  test("the routes that must send answer 503, nothing else changes", async ({ playwright }) => {
     const user = await createUser(server.url);
     const context = await playwright.request.newContext({ baseURL: server.url });
     const forgot = await context.post("/api/auth/password/forgot", { data: { email: user.email } });

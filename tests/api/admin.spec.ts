@@ -1,4 +1,5 @@
 import { createUser, expect, query, signIn, test, type TestUser } from "../fixtures";
+import { waitForMail } from "../support/mailbox";
 
 async function makeAdmin(baseURL: string): Promise<TestUser> {
   const admin = await createUser(baseURL);
@@ -45,10 +46,14 @@ test.describe("admin area", () => {
     await signIn(target, user);
     const before = (await (await target.get("/api/auth/session")).json()).session.id;
 
+    const since = Date.now();
     const response = await request.post(`/api/admin/users/${user.id}/role`, { data: { role: "admin" } });
     expect(response.status()).toBe(200);
     expect((await response.json()).user).toMatchObject({ id: user.id, role: "admin" });
     expect((await target.get("/api/auth/session")).status()).toBe(401);
+    // The owner is told (SPEC §7 notices).
+    const notice = await waitForMail(user.email, { since, subject: /role was changed/ });
+    expect(notice.text).toContain("admin");
 
     await signIn(target, user);
     const after = await (await target.get("/api/auth/session")).json();

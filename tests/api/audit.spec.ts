@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createUser, expect, query, sessionCookieOf, signIn, test, uniqueEmail } from "../fixtures";
+import { linkIn, waitForMail } from "../support/mailbox";
 
 type EventRow = { type: string; ip: string | null; userAgent: string | null; detail: unknown };
 const eventsOf = (userId: string) =>
@@ -18,12 +19,32 @@ test.describe("audit log", () => {
     await context.post("/api/auth/password", { data: { currentPassword: password, newPassword: "a new audited passphrase" } });
     await context.post("/api/auth/logout-all", { data: { keepCurrent: true } });
     await context.post("/api/auth/logout");
+    // The mailed links (SPEC §7): verify, ask for a reset, reset.
+    const tokenIn = async (subject: RegExp, pathname: string) =>
+      new URL(linkIn(await waitForMail(email, { subject }), pathname)).searchParams.get("token")!;
+    const verifyToken = await tokenIn(/^Verify your email/, "/verify-email");
+    expect((await context.post("/api/auth/email/verify", { data: { token: verifyToken } })).status()).toBe(200);
+    expect((await context.post("/api/auth/password/forgot", { data: { email } })).status()).toBe(200);
+    const resetToken = await tokenIn(/^Reset your/, "/reset-password");
+    expect((await context.post("/api/auth/password/reset", { data: { token: resetToken, newPassword: "a reset audited passphrase" } })).status()).toBe(200);
 
     const events = await eventsOf(user.id);
-    expect(events.map((e) => e.type)).toEqual(["SIGNUP", "LOGIN_FAILURE", "LOGIN_SUCCESS", "PASSWORD_CHANGED", "LOGOUT_ALL", "LOGOUT"]);
+    expect(events.map((e) => e.type)).toEqual([
+      "SIGNUP",
+      "EMAIL_VERIFICATION_SENT",
+      "LOGIN_FAILURE",
+      "LOGIN_SUCCESS",
+      "PASSWORD_CHANGED",
+      "LOGOUT_ALL",
+      "LOGOUT",
+      "EMAIL_VERIFIED",
+      "PASSWORD_RESET_REQUESTED",
+      "PASSWORD_RESET",
+    ]);
     for (const event of events) expect(event.userAgent).toBe(userAgent);
     const stored = JSON.stringify(events);
-    for (const secret of [password, "a new audited passphrase", sessionCookieOf(signup)!.value, sessionCookieOf(login)!.value]) {
+    const secrets = [password, "a new audited passphrase", "a reset audited passphrase", verifyToken, resetToken];
+    for (const secret of [...secrets, sessionCookieOf(signup)!.value, sessionCookieOf(login)!.value]) {
       expect(stored).not.toContain(secret);
     }
     await context.dispose();

@@ -6,7 +6,7 @@ test.describe("POST /api/auth/login", () => {
   test("200 with the user and a fresh session cookie", async ({ request, user }) => {
     const response = await request.post("/api/auth/login", { data: { email: user.email.toUpperCase(), password: user.password } });
     expect(response.status()).toBe(200);
-    expect(await response.json()).toEqual({ user: { id: user.id, email: user.email, name: user.name, role: "user" } });
+    expect(await response.json()).toEqual({ user: { id: user.id, email: user.email, name: user.name, role: "user", emailVerified: false } });
     expect(response).toSetSessionCookie();
   });
 

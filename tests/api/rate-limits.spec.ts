@@ -20,6 +20,8 @@ test.beforeAll(async ({ playwright }) => {
     RATE_LIMIT_LOGIN_PER_IP: "6",
     RATE_LIMIT_SIGNUP_PER_IP: "3",
     RATE_LIMIT_PASSWORD_CHANGE: "3",
+    RATE_LIMIT_EMAIL_PER_ACCOUNT: "2",
+    RATE_LIMIT_EMAIL_PER_IP: "4",
   });
   client = await playwright.request.newContext({ baseURL: server.url });
 });
@@ -51,7 +53,7 @@ test("brute force on one account is locked out whatever IP it claims, and recove
   expect(Number(locked.headers()["retry-after"])).toBeLessThanOrEqual(WINDOW);
   expect(await locked.json()).toEqual({ error: "Too many attempts. Please wait a while and try again." });
   const events = await query<{ type: string }>('SELECT type FROM "AuthEvent" WHERE "userId" = $1 ORDER BY "createdAt"', [user.id]);
-  expect(events.map((e) => e.type)).toEqual(["SIGNUP", "LOGIN_FAILURE", "LOGIN_FAILURE", "LOGIN_FAILURE", "RATE_LIMITED"]);
+  expect(events.map((e) => e.type)).toEqual(["SIGNUP", "EMAIL_VERIFICATION_SENT", "LOGIN_FAILURE", "LOGIN_FAILURE", "LOGIN_FAILURE", "RATE_LIMITED"]);
 
   const form = await client.post("/api/auth/login", {
     headers: { ...fromIp(), "content-type": "application/x-www-form-urlencoded" },
@@ -121,4 +123,34 @@ test("guessing the current password through password change is limited", async (
   for (let i = 0; i < 3; i++) expect((await change("a wrong guess")).status()).toBe(401);
   expect((await change(user.password)).status()).toBe(429);
   await device.dispose();
+});
+
+test("forgot password is limited per address whatever IP it claims, and per IP across addresses", async () => {
+  const forgot = (email: string, ip = freshIp()) => client.post("/api/auth/password/forgot", { data: { email }, headers: fromIp(ip) });
+  const email = uniqueEmail("reset");
+  expect([(await forgot(email)).status(), (await forgot(email)).status()]).toEqual([200, 200]);
+  const perAddress = await forgot(email);
+  expect(perAddress.status()).toBe(429);
+  expect(Number(perAddress.headers()["retry-after"])).toBeGreaterThan(0);
+
+  const ip = freshIp();
+  for (let i = 0; i < 4; i++) expect((await forgot(uniqueEmail("spread"), ip)).status()).toBe(200);
+  const perIp = await forgot(uniqueEmail("spread"), ip);
+  expect(perIp.status()).toBe(429);
+  expect(perIp.headers()["retry-after"]).toBeTruthy();
+  expect((await forgot(uniqueEmail("spread"))).status(), "another client is not affected").toBe(200);
+  server.advance(WINDOW * 4);
+});
+
+test("email change is limited per account and per target address, so it is neither a mail cannon nor a free 409 oracle", async ({ baseURL, playwright }) => {
+  const user = await createUser(baseURL!);
+  const device = await playwright.request.newContext({ baseURL: server.url });
+  await signIn(device, user, { headers: fromIp() });
+  const ask = (newEmail: string) => device.post("/api/auth/email", { data: { newEmail, currentPassword: user.password }, headers: fromIp() });
+  expect([(await ask(uniqueEmail("a"))).status(), (await ask(uniqueEmail("b"))).status()]).toEqual([200, 200]);
+  const limited = await ask(uniqueEmail("c"));
+  expect(limited.status()).toBe(429);
+  expect(limited.headers()["retry-after"]).toBeTruthy();
+  await device.dispose();
+  server.advance(WINDOW * 4);
 });

@@ -12,7 +12,7 @@ test.describe("GET /api/auth/session", () => {
     const response = await request.get("/api/auth/session");
     expect(response.status()).toBe(200);
     const body = await response.json();
-    expect(body.user).toEqual({ id: user.id, email: user.email, name: user.name, role: "user" });
+    expect(body.user).toEqual({ id: user.id, email: user.email, name: user.name, role: "user", emailVerified: false });
     expect(JSON.stringify(body)).not.toMatch(/passwordHash|\$2[aby]\$/);
     expect(body.session).toEqual({
       id: expect.any(String),

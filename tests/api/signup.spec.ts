@@ -8,7 +8,7 @@ test.describe("POST /api/auth/signup", () => {
     const response = await request.post("/api/auth/signup", { data: { email, password: "a fine passphrase", name: " Ada " } });
     expect(response.status()).toBe(201);
     const body = await response.json();
-    expect(body).toEqual({ user: { id: expect.any(String), email, name: "Ada", role: "user" } });
+    expect(body).toEqual({ user: { id: expect.any(String), email, name: "Ada", role: "user", emailVerified: false } });
     expect(response).toSetSessionCookie();
     expect((await request.get("/api/auth/session")).status()).toBe(200);
   });

@@ -187,7 +187,7 @@ describe("the session tables and strategy files belong to lib/session (issue 11)
   it("the check finds every way in, and nothing else (probes)", () => {
     const found = findViolations(getProgram(), [PROBE_BAD, PROBE_GOOD]).map(({ file, line, what }) => `${file}:${line} ${what}`);
     expect(found).toEqual([
-      "lib/__boundary_probe_bad__.ts:3 imports lib/session/token.ts",
+      "lib/__boundary_probe_bad__.ts:3 imports lib/session/sealed-cookie.ts",
       "lib/__boundary_probe_bad__.ts:4 imports lib/session/types.ts",
       "lib/__boundary_probe_bad__.ts:5 uses the SessionDelegate",
       "lib/__boundary_probe_bad__.ts:6 uses the RevokedSessionDelegate",
