@@ -49,9 +49,20 @@ describe("parseEnv", () => {
     [{ TRUST_PROXY: "yes" }, /TRUST_PROXY/],
     [{ CRON_SECRET: "short" }, /CRON_SECRET must be at least 32 characters/],
     [{ RATE_LIMIT_LOGIN_PER_ACCOUNT: "0" }, /RATE_LIMIT_LOGIN_PER_ACCOUNT/],
+    [{ SMTP_URL: "http://mail.example" }, /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
+    [{ REQUIRE_EMAIL_VERIFICATION: "yes" }, /REQUIRE_EMAIL_VERIFICATION/],
+    [{ NODE_ENV: "production", REQUIRE_EMAIL_VERIFICATION: "true" }, /REQUIRE_EMAIL_VERIFICATION needs SMTP_URL in production/],
   ])("names the variable and the fix: %j", (override, message) => {
     expect(() => parseEnv({ ...valid, ...override })).toThrow(EnvError);
     expect(() => parseEnv({ ...valid, ...override })).toThrow(message);
+  });
+
+  it("reads the account email settings (SPEC §5)", () => {
+    expect(parseEnv(valid)).toMatchObject({ smtpUrl: undefined, mailFrom: "Cloakroom <no-reply@localhost>", requireEmailVerification: false });
+    const env = parseEnv({ ...valid, NODE_ENV: "production", SMTP_URL: "smtps://u:p@smtp.example:465", REQUIRE_EMAIL_VERIFICATION: "true" });
+    expect(env).toMatchObject({ smtpUrl: "smtps://u:p@smtp.example:465", requireEmailVerification: true });
+    // Development keeps the outbox, so verification can be required there without SMTP_URL.
+    expect(parseEnv({ ...valid, REQUIRE_EMAIL_VERIFICATION: "true" }).requireEmailVerification).toBe(true);
   });
 
   it("accepts both session strategies", () => {
