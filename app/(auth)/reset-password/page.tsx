@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { AuthForm } from "@/app/_components/auth-form";
+import { newPasswordField } from "@/app/_components/password-fields";
 import { readFormState, readToken, type SearchParams } from "@/lib/auth/form-state";
 import { getEnv } from "@/lib/env";
 import { LOGIN_PATH, withNotice } from "@/lib/routes";
@@ -28,17 +29,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
             pendingLabel="Setting password…"
             initialError={state.error}
             initialFieldErrors={state.fields}
-            fields={[
-              {
-                name: "newPassword",
-                label: "New password",
-                type: "password",
-                autoComplete: "new-password",
-                required: true,
-                minLength: env.passwordMinLength,
-                hint: `At least ${env.passwordMinLength} characters.`,
-              },
-            ]}
+            fields={[newPasswordField(env.passwordMinLength)]}
           />
         </>
       ) : (

@@ -1,4 +1,5 @@
 import { AuthForm } from "@/app/_components/auth-form";
+import { newPasswordField } from "@/app/_components/password-fields";
 import type { FormState } from "@/lib/auth/form-state";
 
 export function SignupForm({ state, passwordMinLength }: { state: FormState; passwordMinLength: number }) {
@@ -13,15 +14,11 @@ export function SignupForm({ state, passwordMinLength }: { state: FormState; pas
       fields={[
         { name: "name", label: "Name (optional)", type: "text", autoComplete: "name" },
         { name: "email", label: "Email", type: "email", autoComplete: "email", required: true },
-        {
+        newPasswordField(passwordMinLength, {
           name: "password",
           label: "Password",
-          type: "password",
-          autoComplete: "new-password",
-          required: true,
-          minLength: passwordMinLength,
           hint: `At least ${passwordMinLength} characters. A long passphrase beats symbols.`,
-        },
+        }),
       ]}
     />
   );

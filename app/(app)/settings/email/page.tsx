@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { AuthForm } from "@/app/_components/auth-form";
+import { CURRENT_PASSWORD_FIELD } from "@/app/_components/password-fields";
 import { FormNotices } from "@/app/_components/form-notices";
 import { requireUser } from "@/lib/auth/current-user";
 import { readFormState, type SearchParams } from "@/lib/auth/form-state";
@@ -31,7 +32,7 @@ export default async function EmailSettingsPage({ searchParams }: { searchParams
         initialFieldErrors={state.fields}
         fields={[
           { name: "newEmail", label: "New email address", type: "email", autoComplete: "email", required: true },
-          { name: "currentPassword", label: "Current password", type: "password", autoComplete: "current-password", required: true },
+          CURRENT_PASSWORD_FIELD,
         ]}
       />
     </section>

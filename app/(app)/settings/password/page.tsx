@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { FormNotices } from "@/app/_components/form-notices";
 import { AuthForm } from "@/app/_components/auth-form";
+import { CURRENT_PASSWORD_FIELD, newPasswordField } from "@/app/_components/password-fields";
 import { requireUser } from "@/lib/auth/current-user";
 import { readFormState, type SearchParams } from "@/lib/auth/form-state";
 import { getEnv } from "@/lib/env";
@@ -26,18 +27,7 @@ export default async function PasswordPage({ searchParams }: { searchParams: Pro
         pendingLabel="Changing password…"
         initialError={state.error}
         initialFieldErrors={state.fields}
-        fields={[
-          { name: "currentPassword", label: "Current password", type: "password", autoComplete: "current-password", required: true },
-          {
-            name: "newPassword",
-            label: "New password",
-            type: "password",
-            autoComplete: "new-password",
-            required: true,
-            minLength: env.passwordMinLength,
-            hint: `At least ${env.passwordMinLength} characters.`,
-          },
-        ]}
+        fields={[CURRENT_PASSWORD_FIELD, newPasswordField(env.passwordMinLength)]}
       />
     </section>
   );
