@@ -14,16 +14,16 @@ test.describe("audit log", () => {
     const password = `pw-${randomUUID()}`;
     const signup = await context.post("/api/auth/signup", { data: { email, password } });
     const { user } = await signup.json();
+    // The mailed links (SPEC §7). Verification first: a password change kills links already out.
+    const tokenIn = async (subject: RegExp, pathname: string) =>
+      new URL(linkIn(await waitForMail(email, { subject }), pathname)).searchParams.get("token")!;
+    const verifyToken = await tokenIn(/^Verify your email/, "/verify-email");
+    expect((await context.post("/api/auth/email/verify", { data: { token: verifyToken } })).status()).toBe(200);
     await context.post("/api/auth/login", { data: { email, password: "wrong password" } });
     const login = await context.post("/api/auth/login", { data: { email, password } });
     await context.post("/api/auth/password", { data: { currentPassword: password, newPassword: "a new audited passphrase" } });
     await context.post("/api/auth/logout-all", { data: { keepCurrent: true } });
     await context.post("/api/auth/logout");
-    // The mailed links (SPEC §7): verify, ask for a reset, reset.
-    const tokenIn = async (subject: RegExp, pathname: string) =>
-      new URL(linkIn(await waitForMail(email, { subject }), pathname)).searchParams.get("token")!;
-    const verifyToken = await tokenIn(/^Verify your email/, "/verify-email");
-    expect((await context.post("/api/auth/email/verify", { data: { token: verifyToken } })).status()).toBe(200);
     expect((await context.post("/api/auth/password/forgot", { data: { email } })).status()).toBe(200);
     const resetToken = await tokenIn(/^Reset your/, "/reset-password");
     expect((await context.post("/api/auth/password/reset", { data: { token: resetToken, newPassword: "a reset audited passphrase" } })).status()).toBe(200);
@@ -32,12 +32,12 @@ test.describe("audit log", () => {
     expect(events.map((e) => e.type)).toEqual([
       "SIGNUP",
       "EMAIL_VERIFICATION_SENT",
+      "EMAIL_VERIFIED",
       "LOGIN_FAILURE",
       "LOGIN_SUCCESS",
       "PASSWORD_CHANGED",
       "LOGOUT_ALL",
       "LOGOUT",
-      "EMAIL_VERIFIED",
       "PASSWORD_RESET_REQUESTED",
       "PASSWORD_RESET",
     ]);
