@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from "node:fs";
+import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { createUser, expect, query, sessionCookieOf, signIn, test, uniqueEmail, type TestUser } from "../fixtures";
 import { linkIn, noMailFor, waitForMail } from "../support/mailbox";
@@ -423,6 +425,12 @@ test.describe("production without SMTP_URL", () => {
   });
   test.afterAll(async () => server?.stop());
 
+  test("the development outbox does not exist in a production build", async ({ request }) => {
+    for (const path of ["/dev/mail", "/dev/mail/1796054944262-4269d23f", "/dev/mail/..%2F..%2F.env"]) {
+      expect((await request.get(path)).status(), path).toBe(404);
+    }
+  });
+
   test("the routes that must send answer 503, nothing else changes", async ({ playwright }) => {
     const user = await createUser(server.url);
     const context = await playwright.request.newContext({ baseURL: server.url });
@@ -430,8 +438,15 @@ test.describe("production without SMTP_URL", () => {
     expect(forgot.status()).toBe(503);
     expect(await forgot.json()).toEqual({ error: "Email is not configured" });
     await query(`UPDATE "User" SET "emailVerifiedAt" = now() WHERE id = $1`, [user.id]);
+    const outbox = path.join(process.cwd(), ".data/outbox");
+    const stored = () => (existsSync(outbox) ? readdirSync(outbox).length : 0);
+    const before = stored();
     await signIn(context, user);
     expect((await context.post("/api/auth/email", { data: { newEmail: uniqueEmail(), currentPassword: user.password } })).status()).toBe(503);
+    // A password change still works and would send a notice: nothing is sent, nothing is stored.
+    const changed = await context.post("/api/auth/password", { data: { currentPassword: user.password, newPassword: `changed-${user.password}` } });
+    expect(changed.status()).toBe(200);
+    expect(stored(), "production keeps no outbox").toBe(before);
     expect(server.output()).toMatch(/SMTP_URL is not set/);
     await context.dispose();
   });
