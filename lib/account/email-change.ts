@@ -34,7 +34,7 @@ export async function requestEmailChange(
     await recordAuthEvent("RATE_LIMITED", { userId: checked.user.id, meta, detail: { scope: "email-change" } });
     return { ok: false, reason: "rate-limited", retryAfterSeconds: limit.retryAfterSeconds };
   }
-  // SPEC §7 answers 409 for a taken address, as signup does (README "Security": the trade-off).
+  // SPEC §7 answers 409 for a taken address, as signup does (docs/security.md: the trade-off).
   if (await isEmailTaken(body.newEmail)) return { ok: false, reason: "email-taken" };
   const issued = await issueEmailToken("change-email", { id: checked.user.id }, { newEmail: body.newEmail });
   if (!issued) return { ok: false, reason: "current-password-wrong" };

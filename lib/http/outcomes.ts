@@ -40,7 +40,7 @@ export const OUTCOMES = {
   // Another user's id answers exactly like an unknown one: never "forbidden" (no probing).
   "user-not-found": { status: 404 },
   "session-not-found": { status: 404 },
-  // SPEC §4 accepts that 409 reveals a registered email; README "Security" explains the trade-off.
+  // SPEC §4 accepts that 409 reveals a registered email; docs/security.md explains the trade-off.
   "email-taken": { status: 409 },
   "last-admin": { status: 409 },
   "body-too-large": { status: 413, jsonOnly: true },
