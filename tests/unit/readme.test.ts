@@ -1,0 +1,28 @@
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
+const docs = ["README.md", ...readdirSync(path.join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+
+// Issue 12: the README is for someone who just cloned the template; depth lives in docs/.
+describe("README and docs", () => {
+  it("the README stays short: at most 150 lines", () => {
+    expect(read("README.md").split("\n").length).toBeLessThanOrEqual(150);
+  });
+
+  it("shows a screenshot made by a script in the repo", () => {
+    expect(read("README.md")).toContain("](docs/screenshot.png)");
+    expect(readFileSync(path.join(ROOT, "docs/screenshot.png")).subarray(1, 4).toString()).toBe("PNG");
+    expect(JSON.parse(read("package.json")).scripts.screenshot).toBe("tsx scripts/screenshot.ts");
+  });
+
+  it.each(docs)("%s: every relative link points at a file that exists", (file) => {
+    const links = [...read(file).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((l) => !/^(https?:|mailto:|#)/.test(l));
+    for (const link of links) {
+      const target = path.resolve(path.dirname(path.join(ROOT, file)), link.split("#")[0]!);
+      expect(existsSync(target), `${file} → ${link}`).toBe(true);
+    }
+  });
+});
