@@ -72,6 +72,6 @@ describe("LoginBodySchema", () => {
 
   it("normalises email and password like signup", () => {
     const data = LoginBodySchema.parse({ email: " A@B.CO", password: "cafe\u0301" });
-    expect(data).toEqual({ email: "a@b.co", password: "caf\u00e9" });
+    expect(data).toEqual({ email: "a@b.co", password: "caf\u00e9", remember: true });
   });
 });

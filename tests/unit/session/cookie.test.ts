@@ -35,13 +35,13 @@ describe("session cookie jar (SPEC §2)", () => {
 
   it("in production: __Host-session, Secure, HttpOnly, SameSite=Lax, Path=/, Max-Age of the session", () => {
     const { calls, response } = recorder();
-    createSessionCookieJar(true).set(response, { cookieValue: "v", maxAgeSeconds: 60 });
+    createSessionCookieJar(true).set(response, { cookieValue: "v", maxAgeSeconds: 60, persistent: true });
     expect(calls).toEqual([["__Host-session", "v", { httpOnly: true, sameSite: "lax", path: "/", secure: true, maxAge: 60 }]]);
   });
 
   it("in development: a plain name and no Secure, so http://localhost works", () => {
     const { calls, response } = recorder();
-    createSessionCookieJar(false).set(response, { cookieValue: "v", maxAgeSeconds: 60 });
+    createSessionCookieJar(false).set(response, { cookieValue: "v", maxAgeSeconds: 60, persistent: true });
     expect(calls).toEqual([["session", "v", { httpOnly: true, sameSite: "lax", path: "/", secure: false, maxAge: 60 }]]);
   });
 

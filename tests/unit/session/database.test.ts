@@ -133,7 +133,7 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
     expect(await store.validateSession(a.cookieValue)).not.toBeNull();
     expect(await store.invalidateUserSessions(userId)).toBe(1);
     // The login read generation 0 with the password; logout-all landed before its insert.
-    expect(await store.createSession({ id: userId, role: "user", generation: 0 }, meta)).toBeNull();
+    expect(await store.createSession({ id: userId, role: "user", generation: 0 }, meta, { persistent: true })).toBeNull();
     expect(await db().session.count({ where: { userId } })).toBe(0);
     // A row of an older generation (an insert that won its race, written here by hand) is dead.
     const late = await createSessionOrFail(store, { id: userId, role: "user", generation: 1 }, meta);

@@ -188,7 +188,7 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
     const store = storeWith([NEW]);
     // The login read generation 0 with the password; logout-all landed before it sealed.
     await store.invalidateUserSessions(userId);
-    expect(await store.createSession(subject(), meta)).toBeNull();
+    expect(await store.createSession(subject(), meta, { persistent: true })).toBeNull();
   });
 
   it("logout-all on condition: only while the user is at the generation the caller saw", async () => {
