@@ -69,9 +69,10 @@ export async function runMicroBenchmarks(context: MicroContext): Promise<MicroRe
   // The bench user signed up moments ago; nothing has ended its sessions since.
   const subject = { id: context.userId, role: "user" as const, generation: 0 };
   const meta = { userAgent: "bench", ip: null };
+  const persistent = { persistent: true };
   const cookieStore = createSealedCookieStore({ ...lifetimes, secrets: [secret] });
-  results.push(await measure("cookie new session (seal + generation read)", () => cookieStore.createSession(subject, meta), budgetMs));
-  const { cookieValue: sealed, session: sealedSession } = (await cookieStore.createSession(subject, meta))!;
+  results.push(await measure("cookie new session (seal + generation read)", () => cookieStore.createSession(subject, meta, persistent), budgetMs));
+  const { cookieValue: sealed, session: sealedSession } = (await cookieStore.createSession(subject, meta, persistent))!;
   const passwords = { [passwordId(secret)]: secret };
   results.push(await measure("iron-session unseal (first sight of a cookie)", () => unsealData(sealed, { password: passwords }), budgetMs));
   results.push(await measure("cookie validate (unseal memoised)", () => cookieStore.validateSession(sealed), budgetMs));
@@ -81,7 +82,7 @@ export async function runMicroBenchmarks(context: MicroContext): Promise<MicroRe
   results.push(await measure("cookie user + revocation (cached)", () => cachedCookieStore.loadCurrent(sealedClaims, sealed), budgetMs));
 
   const databaseStore = createDatabaseStore({ ...lifetimes, maxSessionsPerUser: 10 });
-  const { cookieValue: token } = (await databaseStore.createSession(subject, meta))!;
+  const { cookieValue: token } = (await databaseStore.createSession(subject, meta, persistent))!;
   results.push(await measure("database session lookup query (no cache)", () => databaseStore.validateSession(token), budgetMs));
   const cachedDatabaseStore = createDatabaseStore({ ...lifetimes, maxSessionsPerUser: 10, cache: createSessionCache({ db: () => db }) });
   results.push(await measure("database session validate (cached)", () => cachedDatabaseStore.validateSession(token), budgetMs));

@@ -42,26 +42,47 @@ export function sessionCookieOf(response: APIResponse) {
   return setCookies(response).find((c) => c.name === COOKIE);
 }
 
+/** What is wrong with the session cookie a response sets, by SPEC §2's flags; empty when nothing. */
+function sessionCookieProblems(response: APIResponse): { cookie: ReturnType<typeof sessionCookieOf>; problems: string[] } {
+  const cookie = sessionCookieOf(response);
+  const a = cookie?.attributes ?? {};
+  const problems = [
+    !cookie && `no ${COOKIE} cookie`,
+    // An opaque token (database strategy) or an iron seal (cookie strategy).
+    cookie && !/^([A-Za-z0-9_-]{43}|Fe26\.2\*[A-Za-z0-9_*~-]+)$/.test(cookie.value) && "empty or malformed value",
+    a.httponly !== true && "HttpOnly missing",
+    a.secure !== true && "Secure missing",
+    String(a.samesite).toLowerCase() !== "lax" && "SameSite is not Lax",
+    a.path !== "/" && "Path is not /",
+    "domain" in a && "Domain set (forbidden for __Host-)",
+  ].filter((problem): problem is string => typeof problem === "string");
+  return { cookie, problems };
+}
+
 export const expect = baseExpect.extend({
   /** The response sets a live session cookie with every flag SPEC §2 asks for. */
   toSetSessionCookie(response: APIResponse) {
-    const cookie = sessionCookieOf(response);
-    const a = cookie?.attributes ?? {};
-    const problems = [
-      !cookie && `no ${COOKIE} cookie`,
-      // An opaque token (database strategy) or an iron seal (cookie strategy).
-      cookie && !/^([A-Za-z0-9_-]{43}|Fe26\.2\*[A-Za-z0-9_*~-]+)$/.test(cookie.value) && "empty or malformed value",
-      a.httponly !== true && "HttpOnly missing",
-      a.secure !== true && "Secure missing",
-      String(a.samesite).toLowerCase() !== "lax" && "SameSite is not Lax",
-      a.path !== "/" && "Path is not /",
-      "domain" in a && "Domain set (forbidden for __Host-)",
-      !(Number(a["max-age"]) > 0) && "no positive Max-Age",
-    ].filter(Boolean);
+    const { cookie, problems } = sessionCookieProblems(response);
+    if (!(Number(cookie?.attributes["max-age"]) > 0)) problems.push("no positive Max-Age");
     return {
       pass: problems.length === 0,
       name: "toSetSessionCookie",
       message: () => (this.isNot ? "expected no session cookie" : `session cookie not set correctly: ${problems.join(", ")}`),
+    };
+  },
+  /**
+   * The response sets a live session cookie with every flag SPEC §2 asks for, as a browser-session
+   * cookie ("remember me" unticked): neither Max-Age nor Expires, so the browser drops it when it ends its session.
+   */
+  toSetBrowserSessionCookie(response: APIResponse) {
+    const { cookie, problems } = sessionCookieProblems(response);
+    if (cookie && "max-age" in cookie.attributes) problems.push(`Max-Age=${String(cookie.attributes["max-age"])}`);
+    if (cookie && "expires" in cookie.attributes) problems.push(`Expires=${String(cookie.attributes.expires)}`);
+    return {
+      pass: problems.length === 0,
+      name: "toSetBrowserSessionCookie",
+      message: () =>
+        this.isNot ? "expected no browser-session cookie" : `browser-session cookie not set correctly: ${problems.join(", ")}`,
     };
   },
   /** The response clears the session cookie. */

@@ -2,6 +2,7 @@
 
 import { useId, useState, type FormEvent } from "react";
 import { safeNextPath } from "@/lib/auth/next-path";
+import styles from "./auth-form.module.css";
 
 export type AuthField = {
   name: string;
@@ -13,10 +14,15 @@ export type AuthField = {
   hint?: string;
 };
 
+/** A checkbox posted as "true" or "false", with or without JavaScript (see below). */
+export type AuthCheckbox = { name: string; label: string; defaultChecked: boolean; hint?: string };
+
 type Props = {
   action: string;
   next: string;
   fields: AuthField[];
+  /** After the fields. */
+  checkboxes?: AuthCheckbox[];
   submitLabel: string;
   pendingLabel: string;
   initialError?: string;
@@ -31,7 +37,7 @@ type ErrorBody = { error?: string; fields?: Record<string, string[] | undefined>
  * A plain HTML form that posts to the route handler (and works without JavaScript); with
  * JavaScript it sends JSON instead, shows errors inline and keeps the typed values.
  */
-export function AuthForm({ action, next, fields, submitLabel, pendingLabel, initialError, initialFieldErrors, hidden = {} }: Props) {
+export function AuthForm({ action, next, fields, checkboxes = [], submitLabel, pendingLabel, initialError, initialFieldErrors, hidden = {} }: Props) {
   const id = useId();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState(initialError);
@@ -100,6 +106,24 @@ export function AuthForm({ action, next, fields, submitLabel, pendingLabel, init
             {message ? (
               <p id={`${inputId}-error`} className="field-error">
                 {message}
+              </p>
+            ) : null}
+          </div>
+        );
+      })}
+      {checkboxes.map((box) => {
+        const inputId = `${id}-${box.name}`;
+        return (
+          <div className={styles.check} key={box.name}>
+            {/* An unticked box sends nothing at all, so a hidden "false" comes first and the box's
+                "true" after it: the last value of a name wins, both in the route's form parser and
+                in the JSON built from FormData above, so every post says which. */}
+            <input type="hidden" name={box.name} value="false" />
+            <input id={inputId} name={box.name} type="checkbox" value="true" defaultChecked={box.defaultChecked} aria-describedby={box.hint ? `${inputId}-hint` : undefined} />
+            <label htmlFor={inputId}>{box.label}</label>
+            {box.hint ? (
+              <p id={`${inputId}-hint`} className="hint">
+                {box.hint}
               </p>
             ) : null}
           </div>

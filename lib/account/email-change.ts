@@ -63,7 +63,8 @@ export async function confirmEmailChange(
   // the moment of the write (as "sign out everywhere else"); otherwise every session just ends.
   const own = caller?.user.id === used.userId ? await store.invalidateUserSessions(used.userId, { ifGeneration: caller.generation }) : null;
   if (own === null) await store.invalidateUserSessions(used.userId);
-  const newSession = own === null ? null : await store.createSession({ ...changed.user, generation: own }, meta);
+  // The new session keeps the caller's "remember me" choice (own is set only when caller is).
+  const newSession = own === null || !caller ? null : await store.createSession({ ...changed.user, generation: own }, meta, { persistent: caller.persistent });
   await refreshSessionCache();
   await recordAuthEvent("EMAIL_CHANGED", { userId: used.userId, meta, detail: newSession ? { sessionId: newSession.session.id } : {} });
   void sendMail(emailChangedMessage(used.email, used.newEmail));

@@ -50,7 +50,8 @@ export async function signup(
     await sendVerificationLink(created.user.id, origin, meta);
     return { ok: true, user: created.user, newSession: null };
   }
-  const newSession = await getSessionStore().createSession({ ...created.user, generation: created.generation }, meta);
+  // Signup asks no "remember me": its first session is persistent, as every session was before.
+  const newSession = await getSessionStore().createSession({ ...created.user, generation: created.generation }, meta, { persistent: true });
   // Only an admin ending every session of an account created a moment ago gets here.
   if (!newSession) throw new Error("signup: the new account's sessions were ended before its first one was created");
   await recordAuthEvent("SIGNUP", { userId: created.user.id, meta, detail: { sessionId: newSession.session.id } });
@@ -102,7 +103,7 @@ export async function login(
     // Created only under the generation read with the password: a password change or "sign out
     // everywhere" that landed meanwhile ends it first or makes this insert refuse.
     const publicUser = toPublicUser(user);
-    const newSession = await store.createSession({ ...publicUser, generation: user.sessionGeneration }, meta);
+    const newSession = await store.createSession({ ...publicUser, generation: user.sessionGeneration }, meta, { persistent: body.remember });
     if (newSession) {
       await recordAuthEvent("LOGIN_SUCCESS", { userId: user.id, meta, detail: { sessionId: newSession.session.id } });
       return { ok: true, user: publicUser, newSession };
@@ -178,7 +179,8 @@ export async function changePassword(
   const generation = await store.invalidateUserSessions(user.id, { ifPasswordHash: user.passwordHash, newPasswordHash: newHash });
   if (generation === null) return { ok: false, reason: "current-password-wrong" };
   const publicUser = toPublicUser(user);
-  const newSession = await store.createSession({ ...publicUser, generation }, meta);
+  // This device's new session keeps its "remember me" choice.
+  const newSession = await store.createSession({ ...publicUser, generation }, meta, { persistent: current.persistent });
   await recordAuthEvent("PASSWORD_CHANGED", { userId: user.id, meta, detail: newSession ? { sessionId: newSession.session.id } : {} });
   // The owner hears of it at the address on file: a change they did not make is a stolen session.
   void sendMail(passwordChangedMessage(user.email));

@@ -59,6 +59,14 @@ export function signupBodySchema(policy: PasswordPolicy) {
   });
 }
 
+// Form posts send strings; JSON callers may send a boolean. `absent` is what no value means.
+function flagSchema(absent: boolean) {
+  return z
+    .union([z.boolean(), z.enum(["true", "false", "on"])])
+    .optional()
+    .transform((value) => (value === undefined ? absent : value === true || value === "true" || value === "on"));
+}
+
 export const LoginBodySchema = z.object({
   email: EmailSchema,
   // No policy on login (rules may have changed since signup); only a bound on the work.
@@ -67,6 +75,10 @@ export const LoginBodySchema = z.object({
     .min(1, "required")
     .max(1024, "password-too-long")
     .transform((value) => value.normalize("NFKC")),
+  // "Remember me": false gives a browser-session cookie. Absent keeps the persistent cookie API
+  // callers always had; the login form always sends a value (a hidden "false" before its
+  // checkbox's "true", and the last value of a name wins), so an unticked box means false.
+  remember: flagSchema(true),
   next: NextFieldSchema,
 });
 
@@ -77,13 +89,7 @@ export function passwordChangeBodySchema(policy: PasswordPolicy) {
   });
 }
 
-// Form posts send strings; JSON callers may send a boolean.
-const FlagSchema = z
-  .union([z.boolean(), z.enum(["true", "false", "on"])])
-  .optional()
-  .transform((value) => value === true || value === "true" || value === "on");
-
-export const LogoutAllBodySchema = z.object({ keepCurrent: FlagSchema });
+export const LogoutAllBodySchema = z.object({ keepCurrent: flagSchema(false) });
 
 /** Session ids (base64url) and user ids (cuid): anything else cannot name one. */
 export const PublicIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);

@@ -49,6 +49,6 @@ export async function logoutEverywhere(
   if (generation === null) return { ok: false, reason: "session-ended" };
   await recordAuthEvent("LOGOUT_ALL", { userId: current.user.id, meta: options.meta, detail: { scope: options.keepCurrent ? "others" : "all" } });
   if (!options.keepCurrent) return { ok: true };
-  const newSession = await store.createSession({ ...current.user, generation }, options.meta);
+  const newSession = await store.createSession({ ...current.user, generation }, options.meta, { persistent: current.persistent });
   return newSession ? { ok: true, newSession } : { ok: false, reason: "session-ended" };
 }

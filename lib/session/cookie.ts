@@ -34,7 +34,11 @@ export function createSessionCookieJar(isProduction: boolean): SessionCookieJar 
   return {
     name,
     read: (headers) => readCookie(headers.get("cookie"), name),
-    set: (response, { cookieValue, maxAgeSeconds }) => void response.cookies.set(name, cookieValue, { ...attributes, maxAge: maxAgeSeconds }),
+    // Not persistent ("remember me" off): no Max-Age or Expires, so the browser drops it when it
+    // ends its session. Only a convenience: browsers that restore sessions keep it, and the
+    // server's idle and absolute limits are what end the session either way.
+    set: (response, { cookieValue, maxAgeSeconds, persistent }) =>
+      void response.cookies.set(name, cookieValue, persistent ? { ...attributes, maxAge: maxAgeSeconds } : attributes),
     clear: (response) => void response.cookies.set(name, "", { ...attributes, maxAge: 0 }),
   };
 }

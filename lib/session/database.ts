@@ -35,6 +35,7 @@ const sessionRowSelect = {
   userId: true,
   absoluteExpiresAt: true,
   generation: true,
+  persistent: true,
   user: { select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, sessionGeneration: true } },
 } as const;
 
@@ -48,6 +49,7 @@ type SessionRow = {
   userAgent: string | null;
   ip: string | null;
   generation: number;
+  persistent: boolean;
   user: { id: string; email: string; name: string | null; role: "USER" | "ADMIN"; emailVerifiedAt: Date | null; sessionGeneration: number };
 };
 
@@ -130,7 +132,7 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
   return {
     listsAllSessions: true,
 
-    async createSession({ id: userId, generation }, meta) {
+    async createSession({ id: userId, generation }, meta, { persistent }) {
       const token = generateToken();
       const t = now();
       const createdAt = new Date(t);
@@ -140,9 +142,9 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       // Inserted only while the user is still at the generation the caller checked; FOR SHARE makes
       // a concurrent "end all sessions" wait for this insert (and end it) or win first (no insert).
       const inserted = await db().$executeRaw`
-        INSERT INTO "Session" (id, "tokenHash", "userId", generation, "createdAt", "lastSeenAt", "expiresAt", "absoluteExpiresAt", "userAgent", ip)
+        INSERT INTO "Session" (id, "tokenHash", "userId", generation, "createdAt", "lastSeenAt", "expiresAt", "absoluteExpiresAt", "userAgent", ip, persistent)
         SELECT ${session.id}, ${hashToken(token)}, u.id, u."sessionGeneration", ${utcTimestamp(t)}, ${utcTimestamp(t)},
-               ${utcTimestamp(expiresAt.getTime())}, ${utcTimestamp(absoluteExpiresAt.getTime())}, ${session.userAgent}, ${session.ip}
+               ${utcTimestamp(expiresAt.getTime())}, ${utcTimestamp(absoluteExpiresAt.getTime())}, ${session.userAgent}, ${session.ip}, ${persistent}::boolean
         FROM "User" u WHERE u.id = ${userId} AND u."sessionGeneration" = ${generation}::int
         FOR SHARE`;
       if (inserted === 0) return null;
@@ -155,9 +157,9 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       // Opportunistic clean-up of this user's dead rows, then the per-user cap (SPEC §5).
       await db().session.deleteMany({ where: { userId, OR: [{ expiresAt: { lte: createdAt } }, { generation: { not: generation } }] } });
       await forgetEnded(await evictBeyondCap(userId));
-      // The cookie lives until the absolute cap; the server alone decides idle expiry, so the
-      // cookie never has to be re-sent when the session slides.
-      return { cookieValue: token, maxAgeSeconds: options.maxAgeSeconds, session };
+      // The cookie lives until the absolute cap (or the browser's session, when not persistent); the
+      // server alone decides idle expiry, so the cookie never has to be re-sent when the session slides.
+      return { cookieValue: token, maxAgeSeconds: options.maxAgeSeconds, persistent, session };
     },
 
     async validateSession(cookieValue) {
@@ -182,8 +184,8 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       const row = await findByTokenHash(hashToken(cookieValue));
       // The proxy checked this cookie moments ago; checking again costs nothing and closes the gap.
       if (!row || row.id !== sessionId || row.userId !== userId || !isLive(row, now())) return null;
-      const { id, createdAt, lastSeenAt, expiresAt, userAgent, ip, generation } = row;
-      return { user: toPublicUser(row.user), session: { id, createdAt, lastSeenAt, expiresAt, userAgent, ip }, generation };
+      const { id, createdAt, lastSeenAt, expiresAt, userAgent, ip, generation, persistent } = row;
+      return { user: toPublicUser(row.user), session: { id, createdAt, lastSeenAt, expiresAt, userAgent, ip }, generation, persistent };
     },
 
     async invalidateSession(cookieValue) {

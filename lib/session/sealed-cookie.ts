@@ -39,6 +39,8 @@ const SealSchema = z.object({
   abs: z.number().int(),
   ua: z.string().nullable(),
   ip: z.string().nullable(),
+  // "Remember me": absent in seals made before it existed, which were all persistent.
+  per: z.boolean().default(true),
 });
 type Seal = z.infer<typeof SealSchema>;
 
@@ -93,7 +95,8 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
     // The seal itself expires with the session's absolute lifetime, whatever the payload says.
     const maxAgeSeconds = Math.max(1, Math.ceil((payload.abs - now()) / 1000));
     const cookieValue = await sealData(payload, { password: sealingPassword, ttl: maxAgeSeconds });
-    return { cookieValue, maxAgeSeconds };
+    // A re-seal (sliding expiry, newer secret) keeps the session's choice: it travels in the payload.
+    return { cookieValue, maxAgeSeconds, persistent: payload.per };
   }
 
   /** The payload of a genuine, unexpired seal; null for tampered, foreign-secret or stale ones. */
@@ -143,7 +146,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
     // A seal is recorded nowhere: the store knows only the session it is shown.
     listsAllSessions: false,
 
-    async createSession(subject, meta) {
+    async createSession(subject, meta, { persistent }) {
       const t = now();
       const payload: Seal = {
         v: 2,
@@ -156,6 +159,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
         abs: t + maxAgeMs,
         ua: meta.userAgent?.slice(0, 256) ?? null,
         ip: meta.ip,
+        per: persistent,
       };
       const sealed = await seal(payload);
       // Nothing is stored, so the check comes after sealing: a seal of a generation that moved on
@@ -184,7 +188,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
       const payload = cookieValue ? await open(cookieValue) : null;
       if (!payload || payload.sid !== claims.sessionId || payload.uid !== claims.userId) return null;
       const user = await loadUser(payload);
-      return user && { user: toPublicUser(user), session: infoOf(payload, now()), generation: payload.gen };
+      return user && { user: toPublicUser(user), session: infoOf(payload, now()), generation: payload.gen, persistent: payload.per };
     },
 
     async invalidateSession(cookieValue) {

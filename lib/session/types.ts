@@ -24,7 +24,17 @@ export type SessionInfo = {
   ip: string | null;
 };
 
-export type CookieToSend = { cookieValue: string; maxAgeSeconds: number };
+/**
+ * `persistent`: the browser keeps the cookie for `maxAgeSeconds` ("remember me"); false makes it a
+ * browser-session cookie (no Max-Age). Either way the server's idle and absolute limits decide.
+ */
+export type CookieToSend = { cookieValue: string; maxAgeSeconds: number; persistent: boolean };
+
+/**
+ * How the browser keeps a new session's cookie. Required, so that every session made for a device
+ * that already has one (password change, sign out everywhere else) states whether it keeps its choice.
+ */
+export type NewSessionOptions = { persistent: boolean };
 
 /**
  * What the proxy learns from a valid cookie: enough to sign the identity headers, and, when the
@@ -35,8 +45,11 @@ export type ValidatedSession = { sessionId: string; userId: string; role: Public
 
 export type NewSession = CookieToSend & { session: SessionInfo };
 
-/** `generation`: the session generation this session was created under (lib/session/generation.ts). */
-export type CurrentSession = { user: PublicUser; session: SessionInfo; generation: number };
+/**
+ * `generation`: the session generation this session was created under (lib/session/generation.ts).
+ * `persistent`: its cookie's "remember me" choice, for a session that replaces it on this device.
+ */
+export type CurrentSession = { user: PublicUser; session: SessionInfo; generation: number; persistent: boolean };
 
 /**
  * The one interface every strategy implements (SPEC §2). Methods throw only when the store
@@ -53,7 +66,7 @@ export interface SessionStore {
    * Null when the user's session generation is no longer `subject.generation`: every session of
    * theirs was ended after the check that allowed this one (issue 10), so none is created.
    */
-  createSession(subject: SessionSubject, meta: RequestMeta): Promise<NewSession | null>;
+  createSession(subject: SessionSubject, meta: RequestMeta, options: NewSessionOptions): Promise<NewSession | null>;
   /**
    * Runs in proxy.ts on every request: at most one indexed lookup (database; none when the
    * session cache holds it), none (cookie).

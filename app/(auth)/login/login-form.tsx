@@ -14,6 +14,16 @@ export function LoginForm({ state }: { state: FormState }) {
         { name: "email", label: "Email", type: "email", autoComplete: "username", required: true },
         { name: "password", label: "Password", type: "password", autoComplete: "current-password", required: true },
       ]}
+      // Ticked by default: a session cookie kept until the session's absolute lifetime, as before.
+      // Unticked, a browser-session cookie; the server's idle and absolute limits are the same.
+      checkboxes={[
+        {
+          name: "remember",
+          label: "Remember me",
+          defaultChecked: true,
+          hint: "On a shared computer, untick this and sign out when you are done: unticked, the browser forgets you when it closes.",
+        },
+      ]}
     />
   );
 }

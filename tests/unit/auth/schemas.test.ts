@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { LoginBodySchema, signupBodySchema } from "@/lib/auth/schemas";
+import { LoginBodySchema, LogoutAllBodySchema, signupBodySchema } from "@/lib/auth/schemas";
 
 const Signup = signupBodySchema({ passwordMinLength: 8 });
 const SignupWithList = signupBodySchema({ passwordMinLength: 8, isCommonPassword: (p) => p === "password123" });
@@ -72,6 +72,38 @@ describe("LoginBodySchema", () => {
 
   it("normalises email and password like signup", () => {
     const data = LoginBodySchema.parse({ email: " A@B.CO", password: "cafe\u0301" });
-    expect(data).toEqual({ email: "a@b.co", password: "caf\u00e9" });
+    expect(data).toEqual({ email: "a@b.co", password: "caf\u00e9", remember: true });
+  });
+
+  // Issue 12 item 9. The login form posts a hidden "false" before its checkbox's "true" (the last
+  // value wins), so a form never leaves it out; a JSON caller that does keeps a persistent cookie.
+  it.each([
+    [undefined, true],
+    [true, true],
+    [false, false],
+    ["true", true],
+    ["on", true],
+    ["false", false],
+  ])("remember %j → %j", (remember, expected) => {
+    expect(LoginBodySchema.parse({ email: "a@b.co", password: "pw", remember }).remember).toBe(expected);
+  });
+
+  it.each([["yes"], [""], [1], [null]])("refuses remember %j", (remember) => {
+    const result = LoginBodySchema.safeParse({ email: "a@b.co", password: "pw", remember });
+    expect(result.success).toBe(false);
+    expect(Object.keys(fieldErrors(result))).toEqual(["remember"]);
+  });
+});
+
+describe("LogoutAllBodySchema", () => {
+  // The same flag as remember, but absent means "sign out everywhere", this device included.
+  it.each([
+    [undefined, false],
+    [true, true],
+    ["true", true],
+    ["on", true],
+    ["false", false],
+  ])("keepCurrent %j → %j", (keepCurrent, expected) => {
+    expect(LogoutAllBodySchema.parse({ keepCurrent }).keepCurrent).toBe(expected);
   });
 });

@@ -28,6 +28,14 @@ describe("readBody", () => {
     expect(result).toEqual({ ok: true, kind: "form", data: { email: "a@b.co" } });
   });
 
+  // A checkbox posts a hidden "false" before its own "true" (app/_components/auth-form.tsx).
+  it("keeps the last value of a repeated form field", async () => {
+    const Flag = z.object({ remember: z.string() });
+    const form = { "content-type": "application/x-www-form-urlencoded" };
+    expect(await readBody(post("remember=false&remember=true", form), Flag)).toMatchObject({ ok: true, data: { remember: "true" } });
+    expect(await readBody(post("remember=false", form), Flag)).toMatchObject({ ok: true, data: { remember: "false" } });
+  });
+
   it("accepts a charset parameter", async () => {
     const result = await readBody(post('{"email":"x"}', { "content-type": "application/json; charset=utf-8" }), Schema);
     expect(result.ok).toBe(true);

@@ -10,7 +10,7 @@ process.env.DATABASE_URL ??= "postgresql://postgres@127.0.0.1:5432/unused";
 // The reasons readBody() reports always carry their own text (it names the limit or the media type).
 const CARRY_THEIR_TEXT: Reason[] = ["malformed-json", "body-too-large", "unsupported-media-type", "invalid-input"];
 
-const session = { cookieValue: "t".repeat(43), maxAgeSeconds: 60 };
+const session = { cookieValue: "t".repeat(43), maxAgeSeconds: 60, persistent: true };
 const user = { id: "u1", email: "a@b.co", name: null, role: "user" as const, emailVerified: false };
 
 describe("the outcome table (lib/http/outcomes.ts)", () => {

@@ -1,4 +1,4 @@
-import { RequestCookies } from "next/dist/compiled/@edge-runtime/cookies";
+import { RequestCookies, ResponseCookies } from "next/dist/compiled/@edge-runtime/cookies";
 import { describe, expect, it } from "vitest";
 import { createSessionCookieJar, readCookie, SESSION_COOKIE_NAMES } from "@/lib/session/cookie";
 
@@ -35,14 +35,34 @@ describe("session cookie jar (SPEC §2)", () => {
 
   it("in production: __Host-session, Secure, HttpOnly, SameSite=Lax, Path=/, Max-Age of the session", () => {
     const { calls, response } = recorder();
-    createSessionCookieJar(true).set(response, { cookieValue: "v", maxAgeSeconds: 60 });
+    createSessionCookieJar(true).set(response, { cookieValue: "v", maxAgeSeconds: 60, persistent: true });
     expect(calls).toEqual([["__Host-session", "v", { httpOnly: true, sameSite: "lax", path: "/", secure: true, maxAge: 60 }]]);
   });
 
   it("in development: a plain name and no Secure, so http://localhost works", () => {
     const { calls, response } = recorder();
-    createSessionCookieJar(false).set(response, { cookieValue: "v", maxAgeSeconds: 60 });
+    createSessionCookieJar(false).set(response, { cookieValue: "v", maxAgeSeconds: 60, persistent: true });
     expect(calls).toEqual([["session", "v", { httpOnly: true, sameSite: "lax", path: "/", secure: false, maxAge: 60 }]]);
+  });
+
+  // Issue 12 item 9: "remember me" off. The server's idle and absolute limits are unchanged; only
+  // the browser's copy is dropped when the browser ends its session.
+  it("not persistent: the same flags and no Max-Age, so a browser-session cookie", () => {
+    const { calls, response } = recorder();
+    createSessionCookieJar(true).set(response, { cookieValue: "v", maxAgeSeconds: 60, persistent: false });
+    expect(calls).toEqual([["__Host-session", "v", { httpOnly: true, sameSite: "lax", path: "/", secure: true }]]);
+  });
+
+  it.each([
+    [true, true],
+    [false, false],
+  ])("persistent %j: Next's Set-Cookie carries Max-Age and Expires: %j", (persistent, lasting) => {
+    const headers = new Headers();
+    createSessionCookieJar(false).set({ cookies: new ResponseCookies(headers) }, { cookieValue: "v", maxAgeSeconds: 60, persistent });
+    const header = headers.get("set-cookie") ?? "";
+    expect(header).toMatch(/^session=v; Path=\/; .*HttpOnly; SameSite=lax/);
+    expect(/; Max-Age=60(;|$)/.test(header)).toBe(lasting);
+    expect(/; Expires=/.test(header)).toBe(lasting);
   });
 
   it("clearing sends an empty value that expires at once, with the same flags", () => {

@@ -133,7 +133,7 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
     expect(await store.validateSession(a.cookieValue)).not.toBeNull();
     expect(await store.invalidateUserSessions(userId)).toBe(1);
     // The login read generation 0 with the password; logout-all landed before its insert.
-    expect(await store.createSession({ id: userId, role: "user", generation: 0 }, meta)).toBeNull();
+    expect(await store.createSession({ id: userId, role: "user", generation: 0 }, meta, { persistent: true })).toBeNull();
     expect(await db().session.count({ where: { userId } })).toBe(0);
     // A row of an older generation (an insert that won its race, written here by hand) is dead.
     const late = await createSessionOrFail(store, { id: userId, role: "user", generation: 1 }, meta);
@@ -176,6 +176,29 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
     expect(await store.loadCurrent({ userId: "someone-else", sessionId: session.id }, cookieValue)).toBeNull();
     expect(await store.loadCurrent({ userId, sessionId: session.id }, undefined)).toBeNull();
     expect(await store.loadCurrent({ userId, sessionId: session.id }, other.cookieValue)).toBeNull();
+  });
+
+  // Issue 12 item 9: the cookie is sent once, at creation; the row keeps the choice for the
+  // sessions that replace this one on its device (password change, sign out everywhere else).
+  it.each([true, false])("remember me (persistent %j): on the cookie, the row and the current session; sliding keeps it", async (persistent) => {
+    const created = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta, { persistent });
+    expect(created).toMatchObject({ persistent, maxAgeSeconds: MAX_AGE });
+    expect((await db().session.findUniqueOrThrow({ where: { id: created.session.id } })).persistent).toBe(persistent);
+    const claims = { userId, sessionId: created.session.id };
+    expect((await store.loadCurrent(claims, created.cookieValue))?.persistent).toBe(persistent);
+    advance(IDLE / 2 + 1); // slides: the server's limits move, the cookie is not re-sent
+    expect(await store.validateSession(created.cookieValue)).toEqual({ sessionId: created.session.id, userId, role: "user" });
+    expect((await store.loadCurrent(claims, created.cookieValue))?.persistent).toBe(persistent);
+    // The server's limits are the same either way: idle expiry as for any session.
+    advance(IDLE + 1);
+    expect(await store.validateSession(created.cookieValue)).toBeNull();
+  });
+
+  it("a row the previous version wrote (no persistent column in its insert) is persistent", async () => {
+    const { session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta, { persistent: false });
+    const id = `legacy-${session.id}`;
+    await db().$executeRaw`INSERT INTO "Session" (id, "tokenHash", "userId", "expiresAt", "absoluteExpiresAt") VALUES (${id}, ${id}, ${userId}, now(), now())`;
+    expect((await db().session.findUniqueOrThrow({ where: { id } })).persistent).toBe(true);
   });
 });
 

@@ -153,6 +153,38 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
     expect(await dropped.validateSession(resealed)).not.toBeNull();
   });
 
+  // Issue 12 item 9: the choice travels in the seal, so every re-sealed cookie keeps it.
+  it.each([true, false])("remember me (persistent %j): on the cookie and the current session, and kept by every re-seal", async (persistent) => {
+    const { cookieValue, session, maxAgeSeconds } = await createSessionOrFail(storeWith([OLD]), subject(), meta, { persistent });
+    expect(maxAgeSeconds).toBe(MAX_AGE);
+    expect((await createSessionOrFail(storeWith([OLD]), subject(), meta, { persistent })).persistent).toBe(persistent);
+    const claims = { userId, sessionId: session.id };
+    const store = storeWith([NEW, OLD]);
+    expect((await store.loadCurrent(claims, cookieValue))?.persistent).toBe(persistent);
+    // Re-sealed with the newest secret on first use...
+    const rotated = (await store.validateSession(cookieValue))!.refreshed!;
+    expect(rotated.persistent).toBe(persistent);
+    expect((await store.loadCurrent(claims, rotated.cookieValue))?.persistent).toBe(persistent);
+    // ...and again when it slides, still with the session's own limits.
+    advance(IDLE / 2 + 1);
+    const slid = (await store.validateSession(rotated.cookieValue))!.refreshed!;
+    expect(slid).toMatchObject({ persistent, maxAgeSeconds: MAX_AGE - (IDLE / 2 + 1) });
+    expect((await store.loadCurrent(claims, slid.cookieValue))?.persistent).toBe(persistent);
+    const payload = await unsealData<Record<string, unknown>>(slid.cookieValue, { password: { [passwordId(NEW)]: NEW } });
+    expect(payload).toMatchObject({ sid: session.id, exp: clock + IDLE * 1000, per: persistent });
+  });
+
+  it("a seal made before remember me existed (no per field) stays valid and persistent, re-seals included", async () => {
+    const store = storeWith([NEW]);
+    const { cookieValue, session } = await createSessionOrFail(store, subject(), meta, { persistent: false });
+    const payload = await unsealData<Record<string, unknown>>(cookieValue, { password: { [passwordId(NEW)]: NEW } });
+    delete payload.per;
+    const older = await sealData(payload, { password: { [passwordId(NEW)]: NEW }, ttl: MAX_AGE });
+    expect((await store.loadCurrent({ userId, sessionId: session.id }, older))?.persistent).toBe(true);
+    advance(IDLE / 2 + 1);
+    expect((await store.validateSession(older))?.refreshed?.persistent).toBe(true);
+  });
+
   it("logout revokes that session for good, until it would have expired", async () => {
     const store = storeWith([NEW]);
     const a = await createSessionOrFail(store, subject(), meta);
@@ -188,7 +220,7 @@ describe.each([{ withCache: false }, { withCache: true }])("sealed-cookie sessio
     const store = storeWith([NEW]);
     // The login read generation 0 with the password; logout-all landed before it sealed.
     await store.invalidateUserSessions(userId);
-    expect(await store.createSession(subject(), meta)).toBeNull();
+    expect(await store.createSession(subject(), meta, { persistent: true })).toBeNull();
   });
 
   it("logout-all on condition: only while the user is at the generation the caller saw", async () => {
