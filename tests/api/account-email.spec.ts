@@ -106,7 +106,7 @@ test.describe("password reset", () => {
   });
 
   test("forgot: similar time for known and unknown addresses (medians within 1.5×)", async ({ baseURL, request }) => {
-    const users = await Promise.all(Array.from({ length: 12 }, () => createUser(baseURL!)));
+    const users = await Promise.all(Array.from({ length: 20 }, () => createUser(baseURL!)));
     const known: number[] = [];
     const unknown: number[] = [];
     const time = async (email: string) => {
