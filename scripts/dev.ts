@@ -1,16 +1,24 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { ensureDotEnv } from "@/lib/dev/dotenv";
 import { startDevelopmentDatabase } from "@/lib/dev/embedded-postgres";
 import { nextDevArgs } from "@/lib/dev/next-dev-args";
+import { requireEnv } from "@/lib/env";
 import { ROOT, bin, run } from "./run";
 
 // `npm run dev`: the whole development stack from a fresh clone. Writes .env on first run,
-// starts the embedded database when DATABASE_URL is unset (migrated and seeded), runs
-// `next dev`, and stops the database when next exits or Ctrl-C is pressed.
+// checks the configuration, starts the embedded database when DATABASE_URL is unset (migrated
+// and seeded), runs `next dev`, and stops the database when next exits or Ctrl-C is pressed.
+
+// The embedded database's URL exists only once it runs; everything else is checked before that.
+const EMBEDDED_PLACEHOLDER_URL = "postgresql://embedded@127.0.0.1/postgres";
 
 async function main(): Promise<number> {
-  if (ensureDotEnv(ROOT)) console.log("Created .env from .env.example with a freshly generated SESSION_SECRET.");
-  process.loadEnvFile(path.join(ROOT, ".env"));
+  // A SESSION_SECRET from the shell needs no .env (and a run with one writes nothing here).
+  if (!process.env.SESSION_SECRET && ensureDotEnv(ROOT)) console.log("Created .env from .env.example with a freshly generated SESSION_SECRET.");
+  if (existsSync(path.join(ROOT, ".env"))) process.loadEnvFile(path.join(ROOT, ".env"));
+  // Before anything starts: one line per bad variable, no stack trace, exit 1 (issue 12).
+  requireEnv({ ...process.env, DATABASE_URL: process.env.DATABASE_URL || EMBEDDED_PLACEHOLDER_URL });
   const devArgs = nextDevArgs(process.argv.slice(2));
   if (process.env.DATABASE_URL) {
     console.log("Using DATABASE_URL from the environment; no embedded database started.");
