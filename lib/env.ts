@@ -122,12 +122,61 @@ export class EnvError extends Error {
   override name = "EnvError";
 }
 
+// zod's own wording ("Too small: expected number to be >=1") for the checks that carry no text of
+// their own above: what is wrong, said to someone editing .env. Texts given in the schema win.
+const plainIssueText: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case "too_small":
+      if (issue.origin === "string") return `must be at least ${issue.minimum} characters.`;
+      return issue.inclusive ? `must be at least ${issue.minimum}.` : `must be greater than ${issue.minimum}.`;
+    case "too_big":
+      if (issue.origin === "string") return `must be at most ${issue.maximum} characters.`;
+      return issue.inclusive ? `must be at most ${issue.maximum}.` : `must be less than ${issue.maximum}.`;
+    case "invalid_type":
+      if (issue.input === undefined) return "is not set.";
+      return issue.expected === "number" || issue.expected === "int" ? "must be a whole number." : undefined;
+    case "invalid_value":
+      return `must be one of ${issue.values.map((value) => `"${String(value)}"`).join(", ")}.`;
+    default:
+      return undefined;
+  }
+};
+
+/**
+ * One line per bad variable: its name, what is wrong and the fix. Only the variable's name, never
+ * zod's path into the parsed value (SESSION_SECRET, not SESSION_SECRET.0), and only its first
+ * problem (two short secrets in one SESSION_SECRET are one line).
+ */
+export function formatEnvIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  const lines = new Map<string, string>();
+  for (const issue of issues) {
+    const name = typeof issue.path[0] === "string" ? issue.path[0] : "environment";
+    if (!lines.has(name)) lines.set(name, `${name} ${issue.message}`);
+  }
+  return [...lines.values()];
+}
+
 /** Parses a set of variables; throws an EnvError that names every bad variable and its fix. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = EnvSchema.safeParse(source);
+  const result = EnvSchema.safeParse(source, { error: plainIssueText });
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "environment"} ${issue.message}`);
+  const lines = formatEnvIssues(result.error.issues).map((line) => `  ${line}`);
   throw new EnvError(`Invalid environment configuration:\n${lines.join("\n")}\nSee .env.example for every variable.`);
+}
+
+/**
+ * For entry points (`npm run dev`, `npm start`, the seed, scripts/): the configuration, or its
+ * message on stderr, without a stack trace, and exit code 1. `source` defaults to process.env.
+ * Imports nothing but zod: scripts/start.ts loads this file with Node's own type stripping.
+ */
+export function requireEnv(source?: Record<string, string | undefined>): Env {
+  try {
+    return source ? parseEnv(source) : getEnv();
+  } catch (error) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
 }
 
 let cached: Env | undefined;

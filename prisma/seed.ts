@@ -1,5 +1,5 @@
 import { hashPassword } from "@/lib/auth/password";
-import { getEnv } from "@/lib/env";
+import { requireEnv } from "@/lib/env";
 import { createUser } from "@/lib/users";
 
 // Demo users for the embedded development database only. The passwords are public (they are in
@@ -11,7 +11,7 @@ export const DEMO_USERS = [
 ] as const;
 
 async function main() {
-  const env = getEnv();
+  const env = requireEnv();
   if (process.env.CLOAKROOM_EMBEDDED_DB !== "1" || env.isProduction) {
     console.error("Seeding refused: demo users go into the embedded development database only.");
     process.exit(1);

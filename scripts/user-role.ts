@@ -1,6 +1,8 @@
 import { parseRoleArgs, setRole, UsageError } from "@/lib/cli/user-accounts";
+import { requireEnv } from "@/lib/env";
 
 // `npm run user:role -- --email you@example.com --role admin` (or `--role user`).
+requireEnv();
 
 try {
   const result = await setRole(parseRoleArgs(process.argv.slice(2)));

@@ -47,6 +47,7 @@ const MESSAGES = {
   "cross-origin": () => "Cross-origin request refused",
   "not-found": () => "Not found",
   "store-unavailable": () => "Service unavailable",
+  "schema-missing": () => "Service unavailable: the database is not set up yet (its migrations have not been applied).",
 } satisfies Record<string, (config: MessageConfig) => string>;
 
 export type MessageCode = keyof typeof MESSAGES;

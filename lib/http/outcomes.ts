@@ -50,6 +50,8 @@ export const OUTCOMES = {
   "sessions-churning": { status: 503 },
   // Fail closed: what cannot be checked is refused, never let through (SPEC §3).
   "store-unavailable": { status: 503 },
+  // The database lacks a table or column the app needs (not migrated): lib/http/route.ts logs the fix.
+  "schema-missing": { status: 503 },
   // Production without SMTP_URL: the routes that must send mail say so; nothing else changes.
   "email-not-configured": { status: 503 },
 } as const satisfies Record<string, Rule>;

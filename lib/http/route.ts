@@ -2,6 +2,7 @@ import type { NextRequest } from "next/server";
 import type { z } from "zod";
 import { authenticate } from "@/lib/auth/current-user";
 import { PublicIdSchema } from "@/lib/auth/schemas";
+import { databaseProblem, describeDatabaseProblem } from "@/lib/db-errors";
 import { getEnv } from "@/lib/env";
 import { readBody, type BodyKind } from "@/lib/http/body";
 import { requestOrigin } from "@/lib/http/origin";
@@ -95,20 +96,31 @@ export function route<A extends Access, S extends z.ZodType | undefined = undefi
       }
     }
 
-    const outcome = await handler({
-      request,
-      body: body as RouteContext<A, S, I>["body"],
-      current: current as RouteContext<A, S, I>["current"],
-      ids,
-      get meta() {
-        return requestMeta(request.headers, trustProxy);
-      },
-      get sessionCookie() {
-        return readSessionCookie(request.headers);
-      },
-      next,
-      origin,
-    });
+    let outcome: Outcome;
+    try {
+      outcome = await handler({
+        request,
+        body: body as RouteContext<A, S, I>["body"],
+        current: current as RouteContext<A, S, I>["current"],
+        ids,
+        get meta() {
+          return requestMeta(request.headers, trustProxy);
+        },
+        get sessionCookie() {
+          return readSessionCookie(request.headers);
+        },
+        next,
+        origin,
+      });
+    } catch (error) {
+      // A database that is unmigrated or out of reach is the deployment's problem, not a bug:
+      // a 503 that says so (and a form that goes back with it), one log line naming the fix,
+      // never an empty 500 (issue 12). Anything else is a bug and stays a 500.
+      const problem = databaseProblem(error);
+      if (!problem) throw error;
+      console.error(`${request.method} ${request.nextUrl.pathname}: answered 503: ${describeDatabaseProblem(problem)}`);
+      return respond({ ok: false, reason: problem.kind === "schema-missing" ? "schema-missing" : "store-unavailable" }, kind, target);
+    }
     return respond(outcome, kind, target);
   };
 }

@@ -14,7 +14,9 @@ export function contentSecurityPolicy(nonce: string, isProduction: boolean): str
     // 'strict-dynamic': scripts Next's nonced loader adds are trusted; nothing else runs. React
     // needs eval in development only, for its error overlays.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${isProduction ? "" : " 'unsafe-eval'"}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // Next's development overlay and dev-tools indicator set inline styles without the nonce, and
+    // a nonce makes browsers ignore 'unsafe-inline': development trades the nonce for it.
+    isProduction ? `style-src 'self' 'nonce-${nonce}'` : "style-src 'self' 'unsafe-inline'",
     "img-src 'self' blob: data:",
     "font-src 'self'",
     "object-src 'none'",

@@ -7,6 +7,8 @@ function expectSecurityHeaders(response: APIResponse, what: string) {
   expect(h["content-security-policy"], what).toContain("frame-ancestors 'none'");
   expect(h["content-security-policy"], what).toContain("object-src 'none'");
   expect(h["content-security-policy"], what).not.toContain("unsafe-eval");
+  expect(h["content-security-policy"], what).toMatch(/style-src 'self' 'nonce-[A-Za-z0-9+/=]{20,}'(;|$)/);
+  expect(h["content-security-policy"], what).not.toContain("unsafe-inline");
   expect(h["x-content-type-options"], what).toBe("nosniff");
   expect(h["referrer-policy"], what).toBe("strict-origin-when-cross-origin");
   expect(h["permissions-policy"], what).toContain("camera=()");

@@ -14,12 +14,14 @@ export type TestDatabaseOptions = {
    * server's own. Timestamp columns hold UTC wall time, so nothing may depend on this (issue 10).
    */
   timeZone?: string;
+  /** false: leave the database empty, as a DATABASE_URL nobody has migrated yet (issue 12). */
+  migrate?: boolean;
 };
 
 /**
  * A fresh, migrated database for one test run: a new database on DATABASE_URL's server when
  * that is set (production parity), else an in-memory embedded one. Migrations go through the
- * ordinary `prisma migrate deploy`.
+ * ordinary `prisma migrate deploy` (skipped with `migrate: false`).
  */
 export async function createTestDatabase(label: string, options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const serverUrl = process.env.DATABASE_URL;
@@ -54,10 +56,12 @@ export async function createTestDatabase(label: string, options: TestDatabaseOpt
   try {
     if (timeZone) await expectTimeZone(database.url, timeZone);
     // Asynchronous on purpose: the embedded server answers from this very process's event loop.
-    await promisify(execFile)(path.join(ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: database.url },
-    });
+    if (options.migrate !== false) {
+      await promisify(execFile)(path.join(ROOT, "node_modules/.bin/prisma"), ["migrate", "deploy"], {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: database.url },
+      });
+    }
   } catch (error) {
     await database.drop();
     throw error;

@@ -17,13 +17,24 @@ export function freePort(): Promise<number> {
 
 export type RunningServer = { url: string; process: ChildProcess; output: () => string; stop: () => Promise<void> };
 
-/** `next start` of the existing production build, on loopback, with exactly the given env. */
-export async function startNextServer(env: Record<string, string>, options: { waitReady?: boolean } = {}): Promise<RunningServer> {
+/**
+ * `next start` of the existing production build, on loopback, with exactly the given env. With
+ * `dev`, `next dev` instead (development mode; it compiles each page on its first request, and
+ * refuses to start while another `next dev` runs in this checkout).
+ */
+export async function startNextServer(env: Record<string, string>, options: { waitReady?: boolean; dev?: boolean } = {}): Promise<RunningServer> {
   const port = await freePort();
-  const child = spawn(path.join(ROOT, "node_modules/.bin/next"), ["start", "--hostname", "127.0.0.1", "--port", String(port)], {
+  const command = options.dev ? "dev" : "start";
+  const child = spawn(path.join(ROOT, "node_modules/.bin/next"), [command, "--hostname", "127.0.0.1", "--port", String(port)], {
     cwd: ROOT,
     // Only what the test chooses: a developer's .env or shell must not leak into the run.
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: options.dev ? "development" : "production",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -42,9 +53,10 @@ export async function startNextServer(env: Record<string, string>, options: { wa
   };
   if (options.waitReady === false) return server;
 
-  const deadline = Date.now() + 60_000;
+  // next dev compiles the home page on this first request: minutes on a busy two-core machine.
+  const deadline = Date.now() + (options.dev ? 240_000 : 60_000);
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`next ${command} exited with ${child.exitCode}:\n${output}`);
     try {
       const response = await fetch(`${url}/`, { redirect: "manual" });
       if (response.status === 200) return server;
@@ -54,7 +66,7 @@ export async function startNextServer(env: Record<string, string>, options: { wa
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await server.stop();
-  throw new Error(`next start did not become ready on ${url}:\n${output}`);
+  throw new Error(`next ${command} did not become ready on ${url}:\n${output}`);
 }
 
 export type ClockedServer = RunningServer & { advance: (seconds: number) => void };

@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { EnvError, parseEnv } from "@/lib/env";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { EnvError, parseEnv, requireEnv } from "@/lib/env";
 
 const valid = {
   DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/app",
@@ -96,3 +96,67 @@ describe("parseEnv", () => {
     expect(parseEnv({ ...valid, NODE_ENV: "production" }).isProduction).toBe(true);
   });
 });
+
+describe("the message for a bad environment (issue 12)", () => {
+  const messageOf = (override: Record<string, string | undefined>) => {
+    try {
+      parseEnv({ ...valid, ...override });
+    } catch (error) {
+      return (error as EnvError).message;
+    }
+    throw new Error("no error");
+  };
+
+  it("names the variable, never zod's path into the parsed value", () => {
+    const message = messageOf({ SESSION_SECRET: "short" });
+    expect(message).toContain("  SESSION_SECRET each secret must be at least 32 characters.");
+    expect(message).not.toMatch(/SESSION_SECRET\.\d/);
+  });
+
+  it("gives one line per bad variable, between a heading and the pointer to .env.example", () => {
+    const message = messageOf({ SESSION_SECRET: "short,also-short,still-short", BCRYPT_COST: "9", DATABASE_URL: undefined });
+    expect(message.split("\n")).toEqual([
+      "Invalid environment configuration:",
+      "  DATABASE_URL is not set. Run `npm run dev` (it starts the embedded database) or set a PostgreSQL URL.",
+      "  SESSION_SECRET each secret must be at least 32 characters. Generate one with `openssl rand -base64 32`.",
+      "  BCRYPT_COST must be 10–15.",
+      "See .env.example for every variable.",
+    ]);
+  });
+
+  it.each([
+    [{ MAX_SESSIONS_PER_USER: "ten" }, "MAX_SESSIONS_PER_USER must be a whole number."],
+    [{ SESSION_MAX_AGE: "1.5" }, "SESSION_MAX_AGE must be a whole number."],
+    [{ SESSION_IDLE_TIMEOUT: "-5" }, "SESSION_IDLE_TIMEOUT must be greater than 0."],
+    [{ RATE_LIMIT_LOGIN_PER_ACCOUNT: "0" }, "RATE_LIMIT_LOGIN_PER_ACCOUNT must be at least 1."],
+    [{ AUDIT_RETENTION_DAYS: "99999" }, "AUDIT_RETENTION_DAYS must be at most 3650."],
+    [{ MAIL_FROM: "x" }, "MAIL_FROM must be at least 3 characters."],
+    [{ TRUST_PROXY: "yes" }, 'TRUST_PROXY must be one of "0", "1", "true", "false".'],
+    [{ NODE_ENV: "prod" }, 'NODE_ENV must be one of "development", "production", "test".'],
+  ])("says zod's generic checks in plain words: %j", (override, line) => {
+    const message = messageOf(override);
+    expect(message).toContain(`  ${line}\n`);
+    expect(message).not.toMatch(/Too small|Too big|Invalid input|Invalid option|expected/);
+  });
+});
+
+describe("requireEnv (entry points: npm run dev, npm start, the seed, scripts/)", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it("returns the configuration when it is good", () => {
+    expect(requireEnv(valid).sessionStrategy).toBe("database");
+  });
+
+  it("prints only the message (no stack trace) and exits with 1", () => {
+    const printed: unknown[] = [];
+    vi.spyOn(console, "error").mockImplementation((...args: unknown[]) => void printed.push(...args));
+    vi.spyOn(process, "exit").mockImplementation((code) => {
+      throw new Error(`exit ${code}`);
+    });
+    expect(() => requireEnv({ ...valid, SESSION_SECRET: "short" })).toThrow("exit 1");
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toMatch(/^Invalid environment configuration:\n {2}SESSION_SECRET each secret/);
+    expect(printed[0]).not.toMatch(/\n\s+at /);
+  });
+});
+
