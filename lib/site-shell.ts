@@ -1,9 +1,9 @@
 import { HOME_PATH, LOGIN_PATH } from "@/lib/routes";
 import type { PublicRole } from "@/lib/users";
 
-// What every page shares: the header's entries and the stylesheet. app/layout.tsx renders them,
-// and so does proxy.ts for the pages it answers itself (its 403): it cannot render React, but
-// those pages must look like the rest of the app (issue 12).
+// What every page shares: the header's entries, the stylesheet and the icon. app/layout.tsx
+// renders them, and so does proxy.ts for the pages it answers itself (its 403): it cannot render
+// React, but those pages must look like the rest of the app (issue 12).
 
 export type NavLink = { href: string; label: string };
 
@@ -25,8 +25,14 @@ export function navLinks(role: PublicRole | null): NavLink[] {
   ];
 }
 
+/** Where the header's "Sign out" button, after the links, posts. */
+export const SIGN_OUT_PATH = "/api/auth/logout";
+
 /**
  * The app's one stylesheet (public/styles.css), at a fixed address rather than a hashed build
  * chunk, so that a page the proxy writes can link it too.
  */
 export const STYLESHEET_PATH = "/styles.css";
+
+/** app/icon.svg, which Next serves here (and links from every page it renders). */
+export const ICON_PATH = "/icon.svg";
