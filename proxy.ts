@@ -7,6 +7,8 @@ import { fail, respond } from "@/lib/http/respond";
 import { applySecurityHeaders, contentSecurityPolicy, generateNonce } from "@/lib/http/security-headers";
 import { carriesToken, HOME_PATH, loginPath, REQUESTED_PATH_HEADER, routeOf } from "@/lib/routes";
 import { clearSessionCookie, getSessionStore, readSessionCookie, setSessionCookie, type ValidatedSession } from "@/lib/session";
+import { ICON_PATH, navLinks, SIGN_OUT_PATH, STYLESHEET_PATH } from "@/lib/site-shell";
+import type { PublicRole } from "@/lib/users";
 
 // Inbound copies are dropped before anything else: only this file may set them (SPEC §3.1).
 // x-middleware-subrequest is Next's own loop guard, once abused to skip middleware entirely.
@@ -31,22 +33,42 @@ function redirect(request: NextRequest, path: string): NextResponse {
   return NextResponse.redirect(new URL(path, request.url), 307);
 }
 
-function plainPage(status: number, title: string, body: string, headers: Record<string, string> = {}): NextResponse {
-  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title><h1>${title}</h1>${body}</html>`;
-  return new NextResponse(html, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
+// The pages the proxy answers itself, in the app's shell: the same stylesheet, icon and header as
+// app/layout.tsx (lib/site-shell.ts), written out here because the proxy renders no React. The
+// nav is the signed-in one for `role`; without a role (a 503: nobody could be checked) it is left out.
+function plainPage(
+  status: number,
+  title: string,
+  body: string,
+  options: { role?: PublicRole; headers?: Record<string, string> } = {},
+): NextResponse {
+  const nav = options.role
+    ? `<nav aria-label="Account">${navLinks(options.role)
+        .map(({ href, label }) => `<a href="${href}">${label}</a>`)
+        .join("")}<form class="inline-form" action="${SIGN_OUT_PATH}" method="post"><button type="submit" class="link-button">Sign out</button></form></nav>`
+    : "";
+  const html =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+    `<title>${title} · Cloakroom</title><link rel="icon" href="${ICON_PATH}" type="image/svg+xml"><link rel="stylesheet" href="${STYLESHEET_PATH}"></head>` +
+    `<body><a class="skip-link" href="#main">Skip to content</a><header class="site-header"><a class="brand" href="/">Cloakroom</a>${nav}</header>` +
+    `<main id="main"><section class="card narrow"><h1>${title}</h1>${body}</section></main></body></html>`;
+  return new NextResponse(html, { status, headers: { "content-type": "text/html; charset=utf-8", ...options.headers } });
 }
 
 function unavailable(access: string): NextResponse {
   // Fail closed: nobody is let in when sessions cannot be checked (SPEC §3).
   if (access === "protected-api") return respond(fail("store-unavailable"), "json");
   const { status } = ruleFor("store-unavailable");
-  return plainPage(status, "Service unavailable", "<p>Please try again shortly.</p>", { "retry-after": "5" });
+  return plainPage(status, "Service unavailable", "<p>Please try again shortly.</p>", { headers: { "retry-after": "5" } });
 }
 
-function forbidden(access: string): NextResponse {
+// The same words as app/forbidden.tsx, under the user's own header.
+function forbidden(access: string, role: PublicRole): NextResponse {
   if (access === "protected-api") return respond(fail("forbidden"), "json");
   const { status } = ruleFor("forbidden");
-  return plainPage(status, "403: not allowed", `<p>Your account does not have access to this page. <a href="${HOME_PATH}">Back to your dashboard</a>.</p>`);
+  return plainPage(status, "403: not allowed", `<p>Your account does not have access to this page. <a href="${HOME_PATH}">Back to your dashboard</a>.</p>`, {
+    role,
+  });
 }
 
 export async function proxy(request: NextRequest) {
@@ -104,7 +126,7 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
   // A signed-in user without the area's role gets a 403 from here: a plain page that shows with
   // or without JavaScript (Next renders forbidden() only client-side, and drops a rewrite's
   // status). requireRole() in the page is the second line, not the only one.
-  if (needed && role !== needed) return forbidden(access);
+  if (needed && role !== needed) return forbidden(access, role);
 
   // Set on the forwarded request only, never on the response the browser sees (SPEC §3.3).
   const response = NextResponse.next({ request: { headers } });

@@ -2,7 +2,8 @@ import Link from "next/link";
 import { HOME_PATH } from "@/lib/routes";
 
 // What forbidden() (requireRole) renders if a request reaches a role-gated page past the proxy's
-// own 403. Next renders it client-side, so it needs JavaScript; the proxy's page does not.
+// own 403. Next (16.4) answers 403 with an empty document and renders this in the browser, so it
+// needs JavaScript; the proxy's page (the same words, in the same header) does not.
 export default function Forbidden() {
   return (
     <section className="card narrow">

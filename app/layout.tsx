@@ -3,8 +3,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { LogoutButton } from "@/app/_components/logout-button";
 import { getCurrentUser } from "@/lib/auth/current-user";
-import { HOME_PATH, LOGIN_PATH } from "@/lib/routes";
-import "./globals.css";
+import { navLinks, STYLESHEET_PATH } from "@/lib/site-shell";
 
 export const metadata: Metadata = {
   title: { default: "Cloakroom", template: "%s · Cloakroom" },
@@ -16,6 +15,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
+        {/* A file at a fixed address, not a CSS import (a hashed chunk): the proxy's own 403 page
+            links the same file. With a precedence, React puts it in <head>. */}
+        <link rel="stylesheet" href={STYLESHEET_PATH} precedence="default" />
         <a className="skip-link" href="#main">
           Skip to content
         </a>
@@ -24,22 +26,12 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             Cloakroom
           </Link>
           <nav aria-label="Account">
-            {user ? (
-              <>
-                <Link href={HOME_PATH}>Dashboard</Link>
-                <Link href="/settings/sessions">Sessions</Link>
-                <Link href="/settings/password">Password</Link>
-                <Link href="/settings/email">Email</Link>
-                <Link href="/settings/activity">Activity</Link>
-                {user.role === "admin" ? <Link href="/admin">Admin</Link> : null}
-                <LogoutButton />
-              </>
-            ) : (
-              <>
-                <Link href={LOGIN_PATH}>Sign in</Link>
-                <Link href="/signup">Create account</Link>
-              </>
-            )}
+            {navLinks(user?.role ?? null).map(({ href, label }) => (
+              <Link key={href} href={href}>
+                {label}
+              </Link>
+            ))}
+            {user ? <LogoutButton /> : null}
           </nav>
         </header>
         <main id="main">{children}</main>
