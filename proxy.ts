@@ -71,6 +71,20 @@ function forbidden(access: string, role: PublicRole): NextResponse {
   });
 }
 
+/**
+ * Whether this response may change the browser's cookie: a GET the user made (a page load, or a
+ * client that is not a browser), never a POST (its handler may be replacing the cookie) nor a
+ * fetch a page started in the background (Next's prefetch and RSC requests, which Next hides from
+ * the proxy as such but the browser marks `Sec-Fetch-Mode: cors`): one can answer after a POST
+ * that changed the cookie, and would clear or put back the old one.
+ */
+function mayChangeCookie(request: NextRequest): boolean {
+  if (request.method !== "GET") return false;
+  const mode = request.headers.get("sec-fetch-mode");
+  if (mode !== null && mode !== "navigate") return false;
+  return !/prefetch/i.test(`${request.headers.get("sec-purpose") ?? ""} ${request.headers.get("purpose") ?? ""}`);
+}
+
 export async function proxy(request: NextRequest) {
   const { isProduction } = getEnv();
   const csp = contentSecurityPolicy(generateNonce(), isProduction);
@@ -108,8 +122,9 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
     } else {
       response = NextResponse.next({ request: { headers } });
     }
-    // Drop a dead cookie, but only on reads: on a POST the handler may be setting a new one.
-    if (lookup.state === "invalid" && request.method === "GET") {
+    // Drop a dead cookie, but only on reads the user made: on a POST the handler may be setting a
+    // new one, and a background prefetch may answer after a POST that already did.
+    if (lookup.state === "invalid" && mayChangeCookie(request)) {
       clearSessionCookie(response);
     }
     return response;
@@ -133,7 +148,7 @@ async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
   // A re-sealed cookie (sliding expiry, newer secret) goes back on reads only: on a POST the
   // handler may be replacing or clearing the cookie itself.
   const { refreshed } = lookup.session;
-  if (refreshed && request.method === "GET") {
+  if (refreshed && mayChangeCookie(request)) {
     setSessionCookie(response, refreshed);
   }
   return response;

@@ -1,8 +1,33 @@
-import { createUser, expect, query, signIn, test } from "../fixtures";
+import { COOKIE, createUser, expect, query, sessionCookieOf, signIn, test } from "../fixtures";
 
 const IDENTITY_HEADERS = ["x-user-id", "x-user-role", "x-session-id", "x-auth-proof"];
 
 test.describe("proxy.ts", () => {
+  test("a dead cookie is cleared by a GET the user made, never by a background prefetch that may answer after a POST replaced it", async ({ playwright, baseURL, user }) => {
+    const context = await playwright.request.newContext({ baseURL });
+    const dead = await signIn(context, user);
+    await context.post("/api/auth/logout");
+    const headers = { cookie: `${COOKIE}=${dead}` };
+    // What a browser sends with Next's prefetch and RSC fetches, and with its own prefetching.
+    const backgrounds: Array<Record<string, string>> = [
+      { "sec-fetch-mode": "cors", "sec-fetch-dest": "empty", rsc: "1", "next-router-prefetch": "1" },
+      { "sec-fetch-mode": "cors", "sec-fetch-dest": "empty", rsc: "1" },
+      { "sec-fetch-mode": "navigate", "sec-fetch-dest": "document", "sec-purpose": "prefetch" },
+    ];
+    for (const background of backgrounds) {
+      const response = await context.get("/dashboard", { headers: { ...headers, ...background }, maxRedirects: 0 });
+      expect(response.status(), JSON.stringify(background)).toBe(307);
+      expect(sessionCookieOf(response), JSON.stringify(background)).toBeUndefined();
+    }
+    const madeByTheUser: Array<Record<string, string>> = [{}, { "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" }];
+    for (const kind of madeByTheUser) {
+      const page = await context.get("/dashboard", { headers: { ...headers, ...kind }, maxRedirects: 0 });
+      expect(page.status()).toBe(307);
+      expect(page).toClearSessionCookie();
+    }
+    await context.dispose();
+  });
+
   test("a protected page without a session redirects to login, keeping the path", async ({ request }) => {
     const response = await request.get("/dashboard?tab=profile", { maxRedirects: 0 });
     expect(response.status()).toBe(307);
