@@ -5,7 +5,7 @@ import { isCrossSiteWrite } from "@/lib/http/origin";
 import { ruleFor } from "@/lib/http/outcomes";
 import { fail, respond } from "@/lib/http/respond";
 import { applySecurityHeaders, contentSecurityPolicy, generateNonce } from "@/lib/http/security-headers";
-import { carriesToken, HOME_PATH, loginPath, REQUESTED_PATH_HEADER, routeOf } from "@/lib/routes";
+import { HOME_PATH, loginPath, REQUESTED_PATH_HEADER, routeOf, type Route } from "@/lib/routes";
 import { clearSessionCookie, getSessionStore, readSessionCookie, setSessionCookie, type ValidatedSession } from "@/lib/session";
 import { ICON_PATH, navLinks, SIGN_OUT_PATH, STYLESHEET_PATH } from "@/lib/site-shell";
 import type { PublicRole } from "@/lib/users";
@@ -88,17 +88,19 @@ function mayChangeCookie(request: NextRequest): boolean {
 export async function proxy(request: NextRequest) {
   const { isProduction } = getEnv();
   const csp = contentSecurityPolicy(generateNonce(), isProduction);
-  const response = applySecurityHeaders(await gate(request, csp), csp, isProduction);
-  if (carriesToken(request.nextUrl.pathname)) response.headers.set("Referrer-Policy", "no-referrer");
+  // The path is classified once per request, for the gate and for the headers alike.
+  const route = routeOf(request.nextUrl.pathname);
+  const response = applySecurityHeaders(await gate(request, csp, route), csp, isProduction);
+  if (route.carriesToken) response.headers.set("Referrer-Policy", "no-referrer");
   return response;
 }
 
-async function gate(request: NextRequest, csp: string): Promise<NextResponse> {
+async function gate(request: NextRequest, csp: string, route: Route): Promise<NextResponse> {
   const env = getEnv();
   if (isCrossSiteWrite(request, env)) return respond(fail("cross-origin"), "json");
 
   const { pathname, search } = request.nextUrl;
-  const { access, role: needed } = routeOf(pathname);
+  const { access, role: needed } = route;
   const headers = new Headers(request.headers);
   for (const name of STRIPPED_HEADERS) headers.delete(name);
   // Next reads the nonce for its own script tags from the request's CSP header.

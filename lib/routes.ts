@@ -34,10 +34,6 @@ export const ROLE_PREFIXES: ReadonlyArray<readonly [prefix: string, role: "admin
  */
 export const TOKEN_PAGE_PREFIXES = ["/verify-email", "/reset-password", "/confirm-email"] as const;
 
-export function carriesToken(pathname: string): boolean {
-  return TOKEN_PAGE_PREFIXES.some((prefix) => matchesPrefix(pathname.toLowerCase(), prefix));
-}
-
 export const LOGIN_PATH = "/login";
 export const HOME_PATH = "/dashboard";
 
@@ -81,7 +77,13 @@ function normalise(pathname: string): string {
   return path.length > 1 ? path.replace(/\/+$/, "") : path;
 }
 
-export type Route = { access: Access; /** The role the area needs on top of a session, if any. */ role?: "admin" };
+export type Route = {
+  access: Access;
+  /** The role the area needs on top of a session, if any. */
+  role?: "admin";
+  /** A page whose URL carries a mailed link's token (TOKEN_PAGE_PREFIXES). */
+  carriesToken?: true;
+};
 
 /** Who may see a path: normalised once, matched against every prefix list (runs on every request). */
 export function routeOf(pathname: string): Route {
@@ -93,5 +95,5 @@ export function routeOf(pathname: string): Route {
   else if (match(PROTECTED_API_PREFIXES)) access = "protected-api";
   else if (match(PROTECTED_PAGE_PREFIXES)) access = "protected-page";
   else if (match(ANONYMOUS_ONLY_PREFIXES)) access = "anonymous-only";
-  return role ? { access, role } : { access };
+  return { access, ...(role ? { role } : {}), ...(match(TOKEN_PAGE_PREFIXES) ? { carriesToken: true as const } : {}) };
 }

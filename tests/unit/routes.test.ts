@@ -61,6 +61,17 @@ describe("routeOf: mailed-link routes inside a protected prefix (SPEC §7)", () 
   });
 });
 
+describe("routeOf: pages that carry a mailed link's token (SPEC §7: no-referrer)", () => {
+  it("marks them, with the same folding as every other match, and nothing else", () => {
+    for (const path of ["/reset-password", "/Reset-Password/", "/verify-email", "/%63onfirm-email", "//confirm-email"]) {
+      expect(routeOf(path).carriesToken, path).toBe(true);
+    }
+    for (const path of ["/forgot-password", "/login", "/reset-passwords", "/api/auth/password/reset"]) {
+      expect(routeOf(path).carriesToken, path).toBeUndefined();
+    }
+  });
+});
+
 describe("paths built from LOGIN_PATH and HOME_PATH", () => {
   it("loginPath keeps where the user was going, encoded, and nothing when there is nowhere", () => {
     expect(loginPath("/settings/sessions?x=1&y=2")).toBe(`${LOGIN_PATH}?next=%2Fsettings%2Fsessions%3Fx%3D1%26y%3D2`);
