@@ -30,13 +30,18 @@ type Fail<R extends string> = { ok: false; reason: R; error?: string };
 type SessionEnded = Fail<"session-ended">;
 
 /** Ends every session of the user but makes this device a new one (ASVS 3.3.3), as a password change does. */
-async function rotateSessions(current: CurrentSession, meta: RequestMeta, change: () => Promise<void>): Promise<NewSession | null> {
+async function rotateSessions<T>(
+  current: CurrentSession,
+  meta: RequestMeta,
+  change: () => Promise<T>,
+): Promise<{ newSession: NewSession | null; changed: T } | null> {
   const store = getSessionStore();
-  // Only while this session is still alive: a thief's "sign out everywhere" racing it wins.
+  // Only while this session is still alive: a thief's "sign out everywhere" racing it wins, and
+  // nothing is changed.
   const generation = await store.invalidateUserSessions(current.user.id, { ifGeneration: current.generation });
   if (generation === null) return null;
-  await change();
-  return store.createSession({ ...current.user, generation }, meta, { persistent: current.persistent });
+  const changed = await change();
+  return { newSession: await store.createSession({ ...current.user, generation }, meta, { persistent: current.persistent }), changed };
 }
 
 /**
@@ -117,13 +122,13 @@ export async function regenerateRecoveryCodes(
   if (!(await isTwoFactorEnabled(user.id))) return { ok: false, reason: "two-factor-off" };
   const checked = await underLoginLimit(user, meta, "regenerate", async () => ((await consumeTotpCode(user.id, code)) ? true : null));
   if (!checked.ok) return checked.reason === "wrong" ? { ok: false, reason: "mfa-code-invalid" } : checked;
-  let codes: string[] | null = null;
-  const newSession = await rotateSessions(current, meta, async () => {
-    codes = await replaceRecoveryCodes(user.id);
-  });
-  if (!newSession) return { ok: false, reason: "session-ended" };
+  const rotated = await rotateSessions(current, meta, () => replaceRecoveryCodes(user.id));
+  if (!rotated) return { ok: false, reason: "session-ended" };
+  const { newSession, changed: codes } = rotated;
   if (codes === null) return { ok: false, reason: "two-factor-off" };
-  await recordAuthEvent("MFA_RECOVERY_CODES_REGENERATED", { userId: user.id, meta, detail: { sessionId: newSession.session.id } });
+  // Recorded even when this device's new session was ended meanwhile: the set was replaced.
+  await recordAuthEvent("MFA_RECOVERY_CODES_REGENERATED", { userId: user.id, meta, detail: newSession ? { sessionId: newSession.session.id } : {} });
+  if (!newSession) return { ok: false, reason: "session-ended" };
   return { ok: true, recoveryCodes: codes, newSession };
 }
 
@@ -144,12 +149,14 @@ export async function disableTotp(
   if (!code.ok) return code.reason === "wrong" ? { ok: false, reason: "mfa-code-invalid" } : code;
   // Moving the session generation on also kills every pending challenge (SPEC §8); the challenges
   // are deleted with the secret too.
-  const newSession = await rotateSessions(current, meta, async () => {
-    await removeTwoFactor(user.id);
-  });
-  if (!newSession) return { ok: false, reason: "session-ended" };
-  await recordAuthEvent("MFA_DISABLED", { userId: user.id, meta, detail: { sessionId: newSession.session.id, scope: code.value.kind } });
+  const rotated = await rotateSessions(current, meta, () => removeTwoFactor(user.id));
+  if (!rotated) return { ok: false, reason: "session-ended" };
+  const { newSession } = rotated;
+  // Off from here, even if this device's new session was ended meanwhile: recorded and told either way.
+  const session = newSession ? { sessionId: newSession.session.id } : {};
+  await recordAuthEvent("MFA_DISABLED", { userId: user.id, meta, detail: { ...session, scope: code.value.kind } });
   void sendMail(twoFactorDisabledMessage(checked.user.email));
+  if (!newSession) return { ok: false, reason: "session-ended" };
   return { ok: true, user, newSession };
 }
 

@@ -1,7 +1,7 @@
 import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { generateSync } from "otplib";
 import { COOKIE, createUser, expect, query, sessionCookieOf, setCookies, signIn, test, type TestUser } from "../fixtures";
-import { waitForMail } from "../support/mailbox";
+import { linkIn, waitForMail } from "../support/mailbox";
 import { startClockedServer, type ClockedServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
@@ -279,7 +279,7 @@ test("a challenge expires after 10 minutes", async ({ playwright, baseURL }) => 
   await Promise.all([first.dispose(), context.dispose()]);
 });
 
-test("a pending challenge dies with logout-all, a password change, and two-factor turned off", async ({ playwright, baseURL }) => {
+test("a pending challenge dies with logout-all, a password change, a password reset, and two-factor turned off", async ({ playwright, baseURL }) => {
   const user = await createUser(baseURL!);
   const { context: owner, secret } = await enrol(playwright, user);
 
@@ -295,12 +295,26 @@ test("a pending challenge dies with logout-all, a password change, and two-facto
   expect((await verify(pending2, { code: totp(secret) })).status()).toBe(401);
   user.password = newPassword;
 
+  // A password reset by a mailed link.
+  const pending4 = await passwordStep(playwright, user);
+  const since = Date.now();
+  expect((await pending4.post("/api/auth/password/forgot", { data: { email: user.email } })).status()).toBe(200);
+  const token = new URL(linkIn(await waitForMail(user.email, { since, subject: /^Reset your/ }), "/reset-password")).searchParams.get("token");
+  const resetPassword = `${user.password}-reset`;
+  expect((await pending4.post("/api/auth/password/reset", { data: { token, newPassword: resetPassword } })).status()).toBe(200);
+  nextStep();
+  expect((await verify(pending4, { code: totp(secret) })).status()).toBe(401);
+  user.password = resetPassword;
+  const ownerLogin = await passwordStep(playwright, user);
+  nextStep();
+  expect((await verify(ownerLogin, { code: totp(secret) })).status()).toBe(200);
+
   const pending3 = await passwordStep(playwright, user);
   nextStep();
-  expect((await owner.post("/api/auth/mfa/totp/disable", { data: { currentPassword: user.password, code: totp(secret) } })).status()).toBe(200);
+  expect((await ownerLogin.post("/api/auth/mfa/totp/disable", { data: { currentPassword: user.password, code: totp(secret) } })).status()).toBe(200);
   nextStep();
   expect((await verify(pending3, { code: totp(secret) })).status()).toBe(401);
-  await Promise.all([owner, pending1, pending2, pending3].map((c) => c.dispose()));
+  await Promise.all([owner, ownerLogin, pending1, pending2, pending3, pending4].map((c) => c.dispose()));
 });
 
 test("setup and enable: 401 signed out, 401 wrong password, 400 bad input, 400 wrong code or no setup, 409 when on", async ({ playwright, baseURL, request }) => {
