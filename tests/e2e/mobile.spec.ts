@@ -8,8 +8,8 @@ const WIDTH = 390;
 test.use({ viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true });
 
 const SIGNED_OUT_NAV = ["Sign in", "Create account"];
-const SIGNED_IN_NAV = ["Dashboard", "Sessions", "Password", "Email", "Activity", "Sign out"];
-const ADMIN_NAV = ["Dashboard", "Sessions", "Password", "Email", "Activity", "Admin", "Sign out"];
+const SIGNED_IN_NAV = ["Dashboard", "Sessions", "Password", "Email", "Two-factor", "Activity", "Sign out"];
+const ADMIN_NAV = ["Dashboard", "Sessions", "Password", "Email", "Two-factor", "Activity", "Admin", "Sign out"];
 
 /** The page is no wider than the viewport, and each of the nav's entries is on screen. */
 async function expectFitsWithNav(page: Page, path: string, nav: string[]) {
