@@ -52,6 +52,7 @@ test("signed out, every page fits a 390 px screen with its nav", async ({ page }
     "/reset-password?token=x",
     "/verify-email?token=x",
     "/confirm-email?token=x",
+    "/login/verify",
   ]) {
     await test.step(path, async () => {
       await visit(page, path);
@@ -64,13 +65,28 @@ test("signed out, every page fits a 390 px screen with its nav", async ({ page }
   });
 });
 
-test("signed in, every page fits a 390 px screen with its nav", async ({ signedInPage: page }) => {
-  for (const path of ["/dashboard", "/settings/sessions", "/settings/password", "/settings/email", "/settings/activity"]) {
+test("signed in, every page fits a 390 px screen with its nav", async ({ signedInPage: page, user }) => {
+  for (const path of [
+    "/dashboard",
+    "/settings/sessions",
+    "/settings/password",
+    "/settings/email",
+    "/settings/two-factor",
+    "/settings/two-factor/recovery-codes",
+    "/settings/activity",
+  ]) {
     await test.step(path, async () => {
       await visit(page, path);
       await expectFitsWithNav(page, path, SIGNED_IN_NAV);
     });
   }
+  await test.step("/settings/two-factor with a setup pending: the QR code and the setup key", async () => {
+    const setup = await page.request.post("/api/auth/mfa/totp/setup", { data: { currentPassword: user.password } });
+    expect(setup.status()).toBe(200);
+    await visit(page, "/settings/two-factor");
+    await expect(page.getByRole("img", { name: /QR code/ })).toBeVisible();
+    await expectFitsWithNav(page, "/settings/two-factor (setup)", SIGNED_IN_NAV);
+  });
   await test.step("the 403 page (/admin without the role)", async () => {
     await visit(page, "/admin", 403);
     await expectFitsWithNav(page, "/admin (403)", SIGNED_IN_NAV);
