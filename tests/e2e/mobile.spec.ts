@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { createUser, expect, query, signIn, test, type TestUser } from "../fixtures";
+import { previousStepCode } from "./two-factor-helpers";
 
 // Issue 12: at a phone's width no page scrolls sideways, and the whole header stays reachable.
 // The header wraps rather than hiding links behind a menu, so this holds without JavaScript
@@ -86,6 +87,18 @@ test("signed in, every page fits a 390 px screen with its nav", async ({ signedI
     await visit(page, "/settings/two-factor");
     await expect(page.getByRole("img", { name: /QR code/ })).toBeVisible();
     await expectFitsWithNav(page, "/settings/two-factor (setup)", SIGNED_IN_NAV);
+    const secret = (await page.getByLabel("Can't scan it? Enter this setup key instead").textContent())!.replaceAll(" ", "");
+    await page.getByLabel("Code from your authenticator app").fill(await previousStepCode(secret));
+    await page.getByRole("button", { name: "Turn on two-factor" }).click();
+  });
+  await test.step("/settings/two-factor/recovery-codes with its codes, and the pages with two-factor on", async () => {
+    await expect(page).toHaveURL("/settings/two-factor/recovery-codes");
+    await expect(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+    await expectFitsWithNav(page, "/settings/two-factor/recovery-codes (codes)", SIGNED_IN_NAV);
+    for (const path of ["/settings/two-factor", "/dashboard"]) {
+      await visit(page, path);
+      await expectFitsWithNav(page, `${path} (two-factor on)`, SIGNED_IN_NAV);
+    }
   });
   await test.step("the 403 page (/admin without the role)", async () => {
     await visit(page, "/admin", 403);
