@@ -5,8 +5,9 @@ import { isCrossSiteWrite } from "@/lib/http/origin";
 import { ruleFor } from "@/lib/http/outcomes";
 import { fail, respond } from "@/lib/http/respond";
 import { applySecurityHeaders, contentSecurityPolicy, generateNonce } from "@/lib/http/security-headers";
-import { HOME_PATH, loginPath, REQUESTED_PATH_HEADER, routeOf, type Route } from "@/lib/routes";
+import { HOME_PATH, loginPath, RECOVERY_CODES_PATH, REQUESTED_PATH_HEADER, routeOf, type Route } from "@/lib/routes";
 import { clearSessionCookie, getSessionStore, readSessionCookie, setSessionCookie, type ValidatedSession } from "@/lib/session";
+import { clearFlashCookie, readFlashCookie } from "@/lib/two-factor/cookies";
 import { ICON_PATH, navLinks, SIGN_OUT_PATH, STYLESHEET_PATH } from "@/lib/site-shell";
 import type { PublicRole } from "@/lib/users";
 
@@ -92,7 +93,16 @@ export async function proxy(request: NextRequest) {
   const route = routeOf(request.nextUrl.pathname);
   const response = applySecurityHeaders(await gate(request, csp, route), csp, isProduction);
   if (route.carriesToken) response.headers.set("Referrer-Policy", "no-referrer");
+  // New recovery codes are a delivered-once flash (SPEC §8): this load of their page reads the
+  // cookie, and the browser is told to drop it, so a reload or the back button never shows them again.
+  if (readFlashCookie(request.cookies) && isRecoveryCodesPage(request.nextUrl.pathname) && mayChangeCookie(request)) {
+    clearFlashCookie(response);
+  }
   return response;
+}
+
+function isRecoveryCodesPage(pathname: string): boolean {
+  return pathname.replace(/\/+$/, "").toLowerCase() === RECOVERY_CODES_PATH;
 }
 
 async function gate(request: NextRequest, csp: string, route: Route): Promise<NextResponse> {

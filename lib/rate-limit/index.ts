@@ -92,6 +92,11 @@ export const loginLimits = {
     reserveAll([...(ip ? [[keys.loginIp(ip), rules().loginIp] as [string, LimitRule]] : []), [keys.loginAccount(email), rules().loginAccount]]),
   /** A wrong password: a failure on the account and the IP. */
   failed: (attempt: HeldAttempt) => failAll(attempt.holds),
+  /**
+   * The password was right but the login is not finished (a second factor is due): the holds go
+   * back, the account's failures stay, so wrong codes keep counting across challenges (SPEC §8).
+   */
+  passedFirstFactor: (attempt: HeldAttempt) => releaseAll(attempt.holds),
   /** A password reset proved the account's owner: the lock-out a guesser caused is lifted. */
   forgive: (email: string) => limiter().reset(keys.loginAccount(email)),
   /** The account's failures are forgotten; every key gets this attempt back. */

@@ -1,0 +1,218 @@
+import { recordAuthEvent } from "@/lib/audit";
+import { checkCurrentPassword, type RateLimited } from "@/lib/auth/accounts";
+import type { MfaVerifyBody } from "@/lib/auth/schemas";
+import { sendMail } from "@/lib/mail";
+import { recoveryCodeUsedMessage, twoFactorDisabledMessage, twoFactorEnabledMessage } from "@/lib/mail/messages";
+import { loginLimits, underHold } from "@/lib/rate-limit";
+import { getSessionStore, type CurrentSession, type NewSession, type RequestMeta } from "@/lib/session";
+import {
+  CHALLENGE_MAX_ATTEMPTS,
+  confirmPendingSetup,
+  endChallenge,
+  isTwoFactorEnabled,
+  removeTwoFactor,
+  replaceRecoveryCodes,
+  startPendingSetup,
+  takeChallengeAttempt,
+  consumeRecoveryCode,
+  consumeTotpCode,
+} from "@/lib/two-factor/store";
+import { describeSetup, type PendingTotpSetup } from "@/lib/two-factor/totp";
+import { findUserWithHashById, toPublicUser, type PublicUser } from "@/lib/users";
+
+/**
+ * The steps of two-factor authentication (SPEC §8), between the routes (app/api/auth/mfa/*) and
+ * the tables (lib/two-factor). Every step writes an audit event; no secret, code or token ever
+ * goes into one, or into a log line.
+ */
+
+type Fail<R extends string> = { ok: false; reason: R; error?: string };
+type SessionEnded = Fail<"session-ended">;
+
+/** Ends every session of the user but makes this device a new one (ASVS 3.3.3), as a password change does. */
+async function rotateSessions(current: CurrentSession, meta: RequestMeta, change: () => Promise<void>): Promise<NewSession | null> {
+  const store = getSessionStore();
+  // Only while this session is still alive: a thief's "sign out everywhere" racing it wins.
+  const generation = await store.invalidateUserSessions(current.user.id, { ifGeneration: current.generation });
+  if (generation === null) return null;
+  await change();
+  return store.createSession({ ...current.user, generation }, meta, { persistent: current.persistent });
+}
+
+/**
+ * Checks a code under the account's login limit: wrong codes count as failed logins, so someone
+ * holding the password (or a stolen session) cannot grind codes (SPEC §8; NIST SP 800-63B §5.2.2).
+ */
+async function underLoginLimit<T>(
+  user: { id: string; email: string },
+  meta: RequestMeta,
+  check: () => Promise<T | null>,
+): Promise<{ ok: true; value: T } | RateLimited | { ok: false; reason: "wrong" }> {
+  const attempt = await loginLimits.attempt(user.email, meta.ip);
+  if (!attempt.allowed) {
+    await recordAuthEvent("RATE_LIMITED", { userId: user.id, meta, detail: { scope: "two-factor" } });
+    return { ok: false, reason: "rate-limited", retryAfterSeconds: attempt.retryAfterSeconds };
+  }
+  const value = await underHold(attempt, check);
+  if (value === null) {
+    await loginLimits.failed(attempt);
+    return { ok: false, reason: "wrong" };
+  }
+  await loginLimits.succeeded(user.email, attempt);
+  return { ok: true, value };
+}
+
+/** A TOTP code by its shape (six digits, spaces ignored); anything else is tried as a recovery code. */
+function isTotpShaped(code: string): boolean {
+  return /^\d{6}$/.test(code.replace(/\s/g, ""));
+}
+
+async function consumeEitherCode(userId: string, code: string): Promise<{ kind: "totp" } | { kind: "recovery-code"; left: number } | null> {
+  if (isTotpShaped(code)) return (await consumeTotpCode(userId, code.replace(/\s/g, ""))) ? { kind: "totp" } : null;
+  const used = await consumeRecoveryCode(userId, code);
+  return used && { kind: "recovery-code", left: used.left };
+}
+
+/** Password re-entry, then a new secret to scan; nothing is active until a code confirms it. */
+export async function startTotpSetup(
+  current: CurrentSession,
+  currentPassword: string,
+  meta: RequestMeta,
+): Promise<{ ok: true; setup: PendingTotpSetup } | RateLimited | Fail<"current-password-wrong" | "two-factor-already-on">> {
+  const checked = await checkCurrentPassword(current.user.id, currentPassword, meta);
+  if (!checked.ok) return checked;
+  const secret = await startPendingSetup(current.user.id);
+  if (secret === null) return { ok: false, reason: "two-factor-already-on" };
+  await recordAuthEvent("MFA_SETUP_STARTED", { userId: current.user.id, meta });
+  return { ok: true, setup: await describeSetup(secret, checked.user.email) };
+}
+
+/** Confirms the setup with a code from the app: TOTP is on, and the 10 recovery codes are returned once. */
+export async function enableTotp(
+  current: CurrentSession,
+  code: string,
+  meta: RequestMeta,
+): Promise<{ ok: true; recoveryCodes: string[] } | Fail<"mfa-code-invalid">> {
+  const codes = await confirmPendingSetup(current.user.id, code);
+  // One answer for a wrong code and for no setup in progress (SPEC §8: both 400).
+  if (codes === null) return { ok: false, reason: "mfa-code-invalid", error: "mfa-code-or-setup-invalid" };
+  await recordAuthEvent("MFA_ENABLED", { userId: current.user.id, meta });
+  void sendMail(twoFactorEnabledMessage(current.user.email));
+  return { ok: true, recoveryCodes: codes };
+}
+
+/**
+ * A new set of recovery codes for a current authenticator code; the old set dies, and so does
+ * every other session (SPEC §8).
+ */
+export async function regenerateRecoveryCodes(
+  current: CurrentSession,
+  code: string,
+  meta: RequestMeta,
+): Promise<{ ok: true; recoveryCodes: string[]; newSession: NewSession } | RateLimited | SessionEnded | Fail<"mfa-code-invalid" | "two-factor-off">> {
+  const { user } = current;
+  if (!(await isTwoFactorEnabled(user.id))) return { ok: false, reason: "two-factor-off" };
+  const checked = await underLoginLimit(user, meta, async () => ((await consumeTotpCode(user.id, code)) ? true : null));
+  if (!checked.ok) return checked.reason === "wrong" ? { ok: false, reason: "mfa-code-invalid" } : checked;
+  let codes: string[] | null = null;
+  const newSession = await rotateSessions(current, meta, async () => {
+    codes = await replaceRecoveryCodes(user.id);
+  });
+  if (!newSession) return { ok: false, reason: "session-ended" };
+  if (codes === null) return { ok: false, reason: "two-factor-off" };
+  await recordAuthEvent("MFA_RECOVERY_CODES_REGENERATED", { userId: user.id, meta, detail: { sessionId: newSession.session.id } });
+  return { ok: true, recoveryCodes: codes, newSession };
+}
+
+/**
+ * Turns TOTP off after the password and a code (or a recovery code): secret, codes and pending
+ * challenges go, every other session ends, this device gets a new one; the owner is told.
+ */
+export async function disableTotp(
+  current: CurrentSession,
+  body: { currentPassword: string; code: string },
+  meta: RequestMeta,
+): Promise<{ ok: true; user: PublicUser; newSession: NewSession } | RateLimited | SessionEnded | Fail<"current-password-wrong" | "mfa-code-invalid" | "two-factor-off">> {
+  const { user } = current;
+  const checked = await checkCurrentPassword(user.id, body.currentPassword, meta);
+  if (!checked.ok) return checked;
+  if (!(await isTwoFactorEnabled(user.id))) return { ok: false, reason: "two-factor-off" };
+  const code = await underLoginLimit(user, meta, () => consumeEitherCode(user.id, body.code));
+  if (!code.ok) return code.reason === "wrong" ? { ok: false, reason: "mfa-code-invalid" } : code;
+  // Moving the session generation on also kills every pending challenge (SPEC §8); the challenges
+  // are deleted with the secret too.
+  const newSession = await rotateSessions(current, meta, async () => {
+    await removeTwoFactor(user.id);
+  });
+  if (!newSession) return { ok: false, reason: "session-ended" };
+  await recordAuthEvent("MFA_DISABLED", { userId: user.id, meta, detail: { sessionId: newSession.session.id, scope: code.value.kind } });
+  void sendMail(twoFactorDisabledMessage(checked.user.email));
+  return { ok: true, user, newSession };
+}
+
+export type ChallengeVerified = { ok: true; user: PublicUser; newSession: NewSession; next: string | undefined };
+
+/**
+ * The second step of a login: the pending challenge (the mfa cookie's token) and a TOTP code or a
+ * recovery code. Success ends the challenge and whatever session the browser held, and starts a
+ * new session with the login's "remember me" (no fixation, SPEC §2).
+ */
+export async function verifyChallenge(
+  token: string | undefined,
+  body: MfaVerifyBody,
+  meta: RequestMeta,
+  previousCookie: string | undefined,
+): Promise<ChallengeVerified | RateLimited | Fail<"mfa-challenge-ended" | "mfa-code-wrong">> {
+  // One attempt of the challenge is taken before the code is checked: 5 in all, however many race.
+  const challenge = await takeChallengeAttempt(token);
+  if (!challenge) return { ok: false, reason: "mfa-challenge-ended" };
+  const { userId } = challenge;
+  const kind = body.code !== undefined ? "totp" : "recovery-code";
+  const checked = await underLoginLimit({ id: userId, email: challenge.email }, meta, async () =>
+    body.code !== undefined ? ((await consumeTotpCode(userId, body.code)) ? { left: null } : null) : consumeRecoveryCode(userId, body.recoveryCode ?? ""),
+  );
+  if (!checked.ok) {
+    if (checked.reason === "rate-limited") return checked;
+    await recordAuthEvent("MFA_CHALLENGE_FAILED", { userId, meta, detail: { scope: kind } });
+    if (challenge.attempts >= CHALLENGE_MAX_ATTEMPTS) {
+      await endChallenge(token!);
+      return { ok: false, reason: "mfa-challenge-ended", error: "mfa-too-many-attempts" };
+    }
+    return { ok: false, reason: "mfa-code-wrong" };
+  }
+  // Of two requests that both passed (a TOTP code and a recovery code at once), one ends it.
+  if (!(await endChallenge(token!))) return { ok: false, reason: "mfa-challenge-ended" };
+  const found = await findUserWithHashById(userId);
+  if (!found) return { ok: false, reason: "mfa-challenge-ended" };
+  const user = toPublicUser(found);
+  const store = getSessionStore();
+  if (previousCookie) await store.invalidateSession(previousCookie);
+  // Under the generation of the login: a logout-all, password change or two-factor reset since then refuses it.
+  const newSession = await store.createSession({ ...user, generation: challenge.generation }, meta, { persistent: challenge.remember });
+  if (!newSession) return { ok: false, reason: "mfa-challenge-ended" };
+  await recordAuthEvent("LOGIN_SUCCESS", { userId, meta, detail: { sessionId: newSession.session.id, scope: kind } });
+  if (checked.value.left !== null) {
+    await recordAuthEvent("MFA_RECOVERY_CODE_USED", { userId, meta, detail: { sessionId: newSession.session.id } });
+    void sendMail(recoveryCodeUsedMessage(user.email, checked.value.left));
+  }
+  return { ok: true, user, newSession, next: challenge.next ?? undefined };
+}
+
+/**
+ * An admin turns a user's two-factor off (a lost device): every session and challenge of theirs
+ * ends, the event is audited with who did it, and the user is told.
+ */
+export async function resetTwoFactorByAdmin(
+  userId: string,
+  actor: { id: string; meta?: RequestMeta },
+): Promise<{ ok: true; removed: boolean } | Fail<"user-not-found">> {
+  const user = await findUserWithHashById(userId);
+  if (!user) return { ok: false, reason: "user-not-found" };
+  const removed = await removeTwoFactor(userId);
+  if (!removed) return { ok: true, removed };
+  // Sessions made while two-factor guarded the account end with it, as for a role change.
+  await getSessionStore().invalidateUserSessions(userId);
+  await recordAuthEvent("MFA_RESET_BY_ADMIN", { userId, meta: actor.meta, detail: { by: actor.id } });
+  void sendMail(twoFactorDisabledMessage(user.email));
+  return { ok: true, removed };
+}
