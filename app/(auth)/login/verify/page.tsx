@@ -22,7 +22,8 @@ function verifyPath(next: string, method?: "recovery"): string {
 export default async function VerifyPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const state = readFormState(params, ["code", "recoveryCode"], getEnv());
-  const recovery = params.method === "recovery";
+  // A malformed recovery code comes back with its field's error (the route keeps only `next`).
+  const recovery = params.method === "recovery" || state.fields.recoveryCode !== undefined;
 
   if (!(await hasPendingChallenge())) {
     return (
