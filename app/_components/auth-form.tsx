@@ -80,8 +80,8 @@ export function AuthForm({
         body: JSON.stringify(values),
       });
       if (response.ok) {
-        const body = (await response.json().catch(() => ({}))) as { mfaRequired?: unknown };
-        const to = challengePath && body.mfaRequired === true ? challengePath : next;
+        const body = (await response.json().catch(() => null)) as { mfaRequired?: unknown } | null;
+        const to = challengePath && body?.mfaRequired === true ? challengePath : next;
         // A full navigation, so the proxy sees the new cookie; checked here too, whoever rendered `next` (ASVS 5.1.5).
         window.location.assign(safeNextPath(to));
         return;
