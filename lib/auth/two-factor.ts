@@ -46,6 +46,7 @@ async function rotateSessions(current: CurrentSession, meta: RequestMeta, change
 async function underLoginLimit<T>(
   user: { id: string; email: string },
   meta: RequestMeta,
+  scope: "totp" | "recovery-code" | "disable" | "regenerate",
   check: () => Promise<T | null>,
 ): Promise<{ ok: true; value: T } | RateLimited | { ok: false; reason: "wrong" }> {
   const attempt = await loginLimits.attempt(user.email, meta.ip);
@@ -56,6 +57,8 @@ async function underLoginLimit<T>(
   const value = await underHold(attempt, check);
   if (value === null) {
     await loginLimits.failed(attempt);
+    // Which step the wrong code was for; never the code itself.
+    await recordAuthEvent("MFA_CHALLENGE_FAILED", { userId: user.id, meta, detail: { scope } });
     return { ok: false, reason: "wrong" };
   }
   await loginLimits.succeeded(user.email, attempt);
@@ -112,7 +115,7 @@ export async function regenerateRecoveryCodes(
 ): Promise<{ ok: true; recoveryCodes: string[]; newSession: NewSession } | RateLimited | SessionEnded | Fail<"mfa-code-invalid" | "two-factor-off">> {
   const { user } = current;
   if (!(await isTwoFactorEnabled(user.id))) return { ok: false, reason: "two-factor-off" };
-  const checked = await underLoginLimit(user, meta, async () => ((await consumeTotpCode(user.id, code)) ? true : null));
+  const checked = await underLoginLimit(user, meta, "regenerate", async () => ((await consumeTotpCode(user.id, code)) ? true : null));
   if (!checked.ok) return checked.reason === "wrong" ? { ok: false, reason: "mfa-code-invalid" } : checked;
   let codes: string[] | null = null;
   const newSession = await rotateSessions(current, meta, async () => {
@@ -137,7 +140,7 @@ export async function disableTotp(
   const checked = await checkCurrentPassword(user.id, body.currentPassword, meta);
   if (!checked.ok) return checked;
   if (!(await isTwoFactorEnabled(user.id))) return { ok: false, reason: "two-factor-off" };
-  const code = await underLoginLimit(user, meta, () => consumeEitherCode(user.id, body.code));
+  const code = await underLoginLimit(user, meta, "disable", () => consumeEitherCode(user.id, body.code));
   if (!code.ok) return code.reason === "wrong" ? { ok: false, reason: "mfa-code-invalid" } : code;
   // Moving the session generation on also kills every pending challenge (SPEC §8); the challenges
   // are deleted with the secret too.
@@ -163,25 +166,25 @@ export async function verifyChallenge(
   meta: RequestMeta,
   previousCookie: string | undefined,
 ): Promise<ChallengeVerified | RateLimited | Fail<"mfa-challenge-ended" | "mfa-code-wrong">> {
+  if (token === undefined) return { ok: false, reason: "mfa-challenge-ended" };
   // One attempt of the challenge is taken before the code is checked: 5 in all, however many race.
   const challenge = await takeChallengeAttempt(token);
   if (!challenge) return { ok: false, reason: "mfa-challenge-ended" };
   const { userId } = challenge;
   const kind = body.code !== undefined ? "totp" : "recovery-code";
-  const checked = await underLoginLimit({ id: userId, email: challenge.email }, meta, async () =>
+  const checked = await underLoginLimit({ id: userId, email: challenge.email }, meta, kind, async () =>
     body.code !== undefined ? ((await consumeTotpCode(userId, body.code)) ? { left: null } : null) : consumeRecoveryCode(userId, body.recoveryCode ?? ""),
   );
   if (!checked.ok) {
     if (checked.reason === "rate-limited") return checked;
-    await recordAuthEvent("MFA_CHALLENGE_FAILED", { userId, meta, detail: { scope: kind } });
     if (challenge.attempts >= CHALLENGE_MAX_ATTEMPTS) {
-      await endChallenge(token!);
+      await endChallenge(token);
       return { ok: false, reason: "mfa-challenge-ended", error: "mfa-too-many-attempts" };
     }
     return { ok: false, reason: "mfa-code-wrong" };
   }
   // Of two requests that both passed (a TOTP code and a recovery code at once), one ends it.
-  if (!(await endChallenge(token!))) return { ok: false, reason: "mfa-challenge-ended" };
+  if (!(await endChallenge(token))) return { ok: false, reason: "mfa-challenge-ended" };
   const found = await findUserWithHashById(userId);
   if (!found) return { ok: false, reason: "mfa-challenge-ended" };
   const user = toPublicUser(found);

@@ -125,6 +125,32 @@ test("enrol, then sign in: the password gets only a challenge cookie, the code g
   await Promise.all([first.dispose(), context.dispose()]);
 });
 
+test("a browser's existing session is left alone by the password step and ended by the verified code (no fixation)", async ({ playwright, baseURL }) => {
+  const user = await createUser(baseURL!);
+  const { context: first, secret } = await enrol(playwright, user);
+  nextStep();
+  const other = await createUser(baseURL!);
+  const shared = await device(playwright);
+  await signIn(shared, other);
+  const before = (await (await shared.get("/api/auth/session")).json()).session.id as string;
+  const oldCookie = (await shared.storageState()).cookies.find((c) => c.name === COOKIE)!.value;
+
+  const login = await shared.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+  expect(await login.json()).toEqual({ mfaRequired: true });
+  expect(setCookies(login).map((c) => c.name)).not.toContain(COOKIE);
+  // Unfinished, like a failed login: the other account's session still works.
+  expect((await (await shared.get("/api/auth/session")).json()).user.id).toBe(other.id);
+
+  expect((await verify(shared, { code: totp(secret) })).status()).toBe(200);
+  const after = await (await shared.get("/api/auth/session")).json();
+  expect(after.user.id).toBe(user.id);
+  expect(after.session.id).not.toBe(before);
+  // The session the browser held before is over, not merely replaced in the jar (sent from a clean context).
+  const replay = await device(playwright);
+  expect((await replay.get("/api/auth/session", { headers: { cookie: `${COOKIE}=${oldCookie}` } })).status()).toBe(401);
+  await Promise.all([first.dispose(), shared.dispose(), replay.dispose()]);
+});
+
 test("a code is accepted once: the enrolment code, a replay inside its window, and an older code are refused", async ({ playwright, baseURL }) => {
   const user = await createUser(baseURL!);
   const { context: first, secret } = await enrol(playwright, user);
