@@ -103,6 +103,13 @@ export function setFlashCookie(response: CookieJarOwner, sealed: string): void {
   response.cookies.set(flashCookieName(), sealed, { ...flashAttributes(), maxAge: FLASH_MAX_AGE });
 }
 
+/**
+ * The flash's sealed value on the request proxy.ts forwards to the codes page (inbound copies are
+ * stripped). The page cannot read the cookie itself: Next hands a page the cookies as the proxy
+ * left them, and the proxy clears this one on that very request.
+ */
+export const RECOVERY_CODES_FLASH_HEADER = "x-recovery-codes-flash";
+
 /** Drops the flash (same name and path), so the page gets it exactly once. */
 export function clearFlashCookie(response: CookieJarOwner): void {
   response.cookies.set(flashCookieName(), "", { ...flashAttributes(), maxAge: 0 });

@@ -1,7 +1,7 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { getDb } from "@/lib/db";
-import { readChallengeCookie, readFlashCookie, unsealRecoveryCodesFlash } from "./cookies";
+import { readChallengeCookie, RECOVERY_CODES_FLASH_HEADER, unsealRecoveryCodesFlash } from "./cookies";
 import { isChallengeLive, readPendingSecret, readTwoFactorStatus, type TwoFactorStatus } from "./store";
 import { describeSetup, type PendingTotpSetup } from "./totp";
 
@@ -32,7 +32,8 @@ export async function getPendingTotpSetup(userId: string): Promise<PendingTotpSe
  * form post set (proxy.ts clears it on this page's load, so they show once); null otherwise.
  */
 export async function readRecoveryCodesFlash(userId: string): Promise<string[] | null> {
-  return unsealRecoveryCodesFlash(readFlashCookie(await cookies()), userId);
+  // From proxy.ts's forwarded request: the cookie itself already reads as cleared here.
+  return unsealRecoveryCodesFlash((await headers()).get(RECOVERY_CODES_FLASH_HEADER) ?? undefined, userId);
 }
 
 /** Whether this browser holds a live pending login challenge (for /login/verify). */
