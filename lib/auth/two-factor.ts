@@ -3,7 +3,7 @@ import { checkCurrentPassword, type RateLimited } from "@/lib/auth/accounts";
 import type { MfaVerifyBody } from "@/lib/auth/schemas";
 import { sendMail } from "@/lib/mail";
 import { recoveryCodeUsedMessage, twoFactorDisabledMessage, twoFactorEnabledMessage } from "@/lib/mail/messages";
-import { loginLimits, underHold } from "@/lib/rate-limit";
+import { twoFactorLimits, underHold } from "@/lib/rate-limit";
 import { getSessionStore, type CurrentSession, type NewSession, type RequestMeta } from "@/lib/session";
 import {
   CHALLENGE_MAX_ATTEMPTS,
@@ -47,6 +47,8 @@ async function rotateSessions<T>(
 /**
  * Checks a code under the account's login limit: wrong codes count as failed logins, so someone
  * holding the password (or a stolen session) cannot grind codes (SPEC §8; NIST SP 800-63B §5.2.2).
+ * They also count on a key of their own that only a right code clears: a password reset lifts
+ * the login lock-out, never this one.
  */
 async function underLoginLimit<T>(
   user: { id: string; email: string },
@@ -54,19 +56,19 @@ async function underLoginLimit<T>(
   scope: "totp" | "recovery-code" | "disable" | "regenerate",
   check: () => Promise<T | null>,
 ): Promise<{ ok: true; value: T } | RateLimited | { ok: false; reason: "wrong" }> {
-  const attempt = await loginLimits.attempt(user.email, meta.ip);
+  const attempt = await twoFactorLimits.attempt(user.id, user.email, meta.ip);
   if (!attempt.allowed) {
     await recordAuthEvent("RATE_LIMITED", { userId: user.id, meta, detail: { scope: "two-factor" } });
     return { ok: false, reason: "rate-limited", retryAfterSeconds: attempt.retryAfterSeconds };
   }
   const value = await underHold(attempt, check);
   if (value === null) {
-    await loginLimits.failed(attempt);
+    await twoFactorLimits.failed(attempt);
     // Which step the wrong code was for; never the code itself.
     await recordAuthEvent("MFA_CHALLENGE_FAILED", { userId: user.id, meta, detail: { scope } });
     return { ok: false, reason: "wrong" };
   }
-  await loginLimits.succeeded(user.email, attempt);
+  await twoFactorLimits.succeeded(user.id, user.email, attempt);
   return { ok: true, value };
 }
 

@@ -247,6 +247,35 @@ test("5 wrong codes end the challenge; wrong codes count toward the account's lo
   await Promise.all([first.dispose(), context.dispose(), again.dispose(), fresh.dispose()]);
 });
 
+test("a password reset does not forgive wrong codes: the account stays locked for codes until a right one", async ({ playwright, baseURL }) => {
+  const user = await createUser(baseURL!);
+  const { context: first, secret } = await enrol(playwright, user);
+  nextStep();
+  const wrong = () => {
+    const good = [totp(secret), totp(secret, 1)];
+    return ["000000", "111111", "222222"].find((c) => !good.includes(c))!;
+  };
+  // The limit's worth of wrong codes, over two challenges (5 end the first).
+  const challenges = [await passwordStep(playwright, user)];
+  for (let i = 0; i < LOGIN_LIMIT; i++) {
+    if (i === 5) challenges.push(await passwordStep(playwright, user));
+    expect((await verify(challenges.at(-1)!, { code: wrong() })).status(), `wrong code ${i + 1}`).toBe(401);
+  }
+  expect((await verify(challenges.at(-1)!, { code: totp(secret) })).status()).toBe(429);
+
+  // The mailbox's owner resets the password: the password works again, the codes stay locked.
+  const since = Date.now();
+  expect((await first.post("/api/auth/password/forgot", { data: { email: user.email } })).status()).toBe(200);
+  const token = new URL(linkIn(await waitForMail(user.email, { since, subject: /^Reset your/ }), "/reset-password")).searchParams.get("token");
+  user.password = `${user.password}-reset`;
+  expect((await first.post("/api/auth/password/reset", { data: { token, newPassword: user.password } })).status()).toBe(200);
+  const afterReset = await passwordStep(playwright, user);
+  const locked = await verify(afterReset, { code: totp(secret) });
+  expect(locked.status()).toBe(429);
+  expect(Number(locked.headers()["retry-after"])).toBeGreaterThan(0);
+  await Promise.all([first, afterReset, ...challenges].map((c) => c.dispose()));
+});
+
 test("no challenge, or a made-up one: 401, and a form goes back to the login page", async ({ playwright }) => {
   const context = await device(playwright);
   const none = await verify(context, { code: "123456" });
