@@ -117,8 +117,10 @@ async function gate(request: NextRequest, csp: string, route: Route): Promise<Ne
   headers.set("content-security-policy", csp);
   headers.set(REQUESTED_PATH_HEADER, `${pathname}${search}`);
   // The page gets the flash from here: the cookie it would read is cleared on this request (below).
+  // Only on the load that clears it: a background fetch or a HEAD would render the codes and leave
+  // the cookie for another showing (delivered once, SPEC §8).
   const flash = readFlashCookie(request.cookies);
-  if (flash && isRecoveryCodesPage(pathname)) headers.set(RECOVERY_CODES_FLASH_HEADER, flash);
+  if (flash && isRecoveryCodesPage(pathname) && mayChangeCookie(request)) headers.set(RECOVERY_CODES_FLASH_HEADER, flash);
 
   // Sending a user away from /login needs certainty: a revoked sealed cookie is still well-formed,
   // and bouncing it between /login and a protected page would loop. Protected pages are checked

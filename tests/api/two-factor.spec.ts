@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { generateSync } from "otplib";
 import { COOKIE, createUser, expect, query, sessionCookieOf, setCookies, signIn, test, type TestUser } from "../fixtures";
@@ -84,6 +85,9 @@ const events = async (userId: string) =>
   (await query<{ type: string; detail: unknown }>('SELECT type, detail FROM "AuthEvent" WHERE "userId" = $1 ORDER BY "createdAt"', [userId])).map(
     (e) => e.type,
   );
+
+/** The distinct recovery codes (six groups of four) a page's HTML shows. */
+const codesIn = (html: string) => [...new Set(html.match(/\b[0-9a-z]{4}(?:-[0-9a-z]{4}){5}\b/g) ?? [])];
 
 function challengeCookieOf(response: APIResponse) {
   return setCookies(response).find((c) => c.name === CHALLENGE_COOKIE);
@@ -441,13 +445,25 @@ test("enable by form: the codes reach their page once, through a sealed, narrow,
   const stored = await query<{ codeHash: string }>('SELECT "codeHash" FROM "RecoveryCode" WHERE "userId" = $1', [user.id]);
   expect(stored).toHaveLength(10);
 
-  // A background fetch of the page does not consume it; the user's own load does, once.
-  const prefetch = await context.get("/settings/two-factor/recovery-codes", { headers: { "sec-fetch-mode": "cors" }, maxRedirects: 0 });
+  // A background fetch (prefetch, RSC) or a HEAD neither shows the codes nor consumes them; the
+  // user's own load shows them, once.
+  const page = "/settings/two-factor/recovery-codes";
+  const prefetch = await context.get(page, { headers: { "sec-fetch-mode": "cors" }, maxRedirects: 0 });
+  expect(prefetch.status()).toBe(200);
   expect(setCookies(prefetch).find((c) => c.name === FLASH_COOKIE)).toBeUndefined();
-  const load = await context.get("/settings/two-factor/recovery-codes", { headers: { "sec-fetch-mode": "navigate" }, maxRedirects: 0 });
+  const head = await context.head(page, { maxRedirects: 0 });
+  expect(setCookies(head).find((c) => c.name === FLASH_COOKIE)).toBeUndefined();
+  const load = await context.get(page, { headers: { "sec-fetch-mode": "navigate" }, maxRedirects: 0 });
   const cleared = setCookies(load).find((c) => c.name === FLASH_COOKIE);
   expect(cleared).toMatchObject({ value: "", attributes: { path: "/settings/two-factor/recovery-codes", "max-age": "0" } });
   expect((await context.storageState()).cookies.find((c) => c.name === FLASH_COOKIE)).toBeUndefined();
+  const shown = codesIn(await load.text());
+  expect(shown).toHaveLength(10);
+  expect(codesIn(await prefetch.text())).toEqual([]);
+  // Each shown code is one of the stored set (and shown nowhere else).
+  const hashes = new Set(stored.map((row) => row.codeHash));
+  for (const code of shown) expect(hashes.has(createHash("sha256").update(code.replaceAll("-", "")).digest("hex"))).toBe(true);
+  expect(codesIn(await (await context.get(page, { headers: { "sec-fetch-mode": "navigate" } })).text())).toEqual([]);
   await context.dispose();
 });
 
