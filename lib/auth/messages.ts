@@ -44,6 +44,7 @@ const MESSAGES = {
   "email-changed": () => "Your email address has been changed. Every other session has been signed out.",
   "two-factor-already-on": () => "Two-factor authentication is already on.",
   "two-factor-off": () => "Two-factor authentication is not on for this account.",
+  "two-factor-own-account": () => "To turn off your own two-factor authentication, use Settings → Two-factor (it asks for your password and a code).",
   "two-factor-disabled": () => "Two-factor authentication is off. The account's other sessions have been signed out.",
   "code-format": () => "Enter the 6-digit code from your authenticator app.",
   "code-or-recovery-code": () => "Enter either a code from your authenticator app or a recovery code.",

@@ -212,19 +212,22 @@ export async function verifyChallenge(
 
 /**
  * An admin turns a user's two-factor off (a lost device): every session and challenge of theirs
- * ends, the event is audited with who did it, and the user is told.
+ * ends, the event is audited with who did it, and the user is told. Never the admin's own: that
+ * is the normal disable, with the password and a code, or a stolen admin session could strip the
+ * admin's second factor without either.
  */
 export async function resetTwoFactorByAdmin(
   userId: string,
   actor: { id: string; meta?: RequestMeta },
-): Promise<{ ok: true; removed: boolean } | Fail<"user-not-found">> {
+): Promise<{ ok: true } | Fail<"user-not-found" | "two-factor-own-account" | "two-factor-off">> {
+  if (userId === actor.id) return { ok: false, reason: "two-factor-own-account" };
   const user = await findUserWithHashById(userId);
   if (!user) return { ok: false, reason: "user-not-found" };
-  const removed = await removeTwoFactor(userId);
-  if (!removed) return { ok: true, removed };
+  // Said as it is: nothing was on, so nothing was turned off (and nobody is told or signed out).
+  if (!(await removeTwoFactor(userId))) return { ok: false, reason: "two-factor-off" };
   // Sessions made while two-factor guarded the account end with it, as for a role change.
   await getSessionStore().invalidateUserSessions(userId);
   await recordAuthEvent("MFA_RESET_BY_ADMIN", { userId, meta: actor.meta, detail: { by: actor.id } });
   void sendMail(twoFactorDisabledMessage(user.email));
-  return { ok: true, removed };
+  return { ok: true };
 }

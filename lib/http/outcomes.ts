@@ -45,6 +45,8 @@ export const OUTCOMES = {
   "email-unverified": { status: 403, code: true },
   // CSRF (SPEC §3.6): a write from another site's page, refused by proxy.ts before any handler.
   "cross-origin": { status: 403 },
+  // An admin's reset skips the password and code: never for the admin's own account (SPEC §8 disable).
+  "two-factor-own-account": { status: 403 },
   "not-found": { status: 404 },
   // Another user's id answers exactly like an unknown one: never "forbidden" (no probing).
   "user-not-found": { status: 404 },

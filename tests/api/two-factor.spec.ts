@@ -531,8 +531,18 @@ test("an admin turns a user's two-factor off: sessions end, audit names the admi
   const pending = await passwordStep(playwright, user);
   const admin = await createUser(baseURL!);
   await query(`UPDATE "User" SET role = 'ADMIN' WHERE id = $1`, [admin.id]);
-  const adminDevice = await device(playwright);
-  await signIn(adminDevice, admin);
+  const { context: adminDevice } = await enrol(playwright, admin);
+
+  // Never the admin's own: that is the normal disable, with the password and a code.
+  const own = await adminDevice.post(`/api/admin/users/${admin.id}/two-factor/disable`);
+  expect(own.status()).toBe(403);
+  expect(await own.json()).toEqual({
+    error: "To turn off your own two-factor authentication, use Settings → Two-factor (it asks for your password and a code).",
+  });
+  const ownForm = await adminDevice.post(`/api/admin/users/${admin.id}/two-factor/disable`, { form: {}, maxRedirects: 0 });
+  expect(ownForm.headers().location).toBe("/admin?error=two-factor-own-account");
+  expect(await query('SELECT 1 FROM "TwoFactor" WHERE "userId" = $1 AND "enabledAt" IS NOT NULL', [admin.id])).toHaveLength(1);
+  expect(await sessionStatus(adminDevice)).toBe(200);
 
   // Not for a plain user; 404 for an unknown id.
   expect((await victim.post(`/api/admin/users/${user.id}/two-factor/disable`)).status()).toBe(403);
@@ -551,8 +561,15 @@ test("an admin turns a user's two-factor off: sessions end, audit names the admi
   // The password alone signs in now (the lost device no longer matters).
   const plain = await device(playwright);
   expect(sessionCookieOf(await plain.post("/api/auth/login", { data: { email: user.email, password: user.password } }))).toBeTruthy();
-  const json = await adminDevice.post(`/api/admin/users/${user.id}/two-factor/disable`);
-  expect(await json.json()).toEqual({ ok: true });
+  // Again, now that it is off: said as it is, and nobody is told or signed out.
+  const resets = (await query('SELECT 1 FROM "AuthEvent" WHERE "userId" = $1 AND type = $2', [user.id, "MFA_RESET_BY_ADMIN"])).length;
+  const again = await adminDevice.post(`/api/admin/users/${user.id}/two-factor/disable`);
+  expect(again.status()).toBe(400);
+  expect(await again.json()).toEqual({ error: "Two-factor authentication is not on for this account." });
+  const againForm = await adminDevice.post(`/api/admin/users/${user.id}/two-factor/disable`, { form: {}, maxRedirects: 0 });
+  expect(againForm.headers().location).toBe("/admin?error=two-factor-off");
+  expect(await sessionStatus(plain)).toBe(200);
+  expect((await query('SELECT 1 FROM "AuthEvent" WHERE "userId" = $1 AND type = $2', [user.id, "MFA_RESET_BY_ADMIN"])).length).toBe(resets);
   await Promise.all([victim.dispose(), pending.dispose(), adminDevice.dispose(), plain.dispose()]);
 });
 

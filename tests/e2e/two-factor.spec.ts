@@ -200,6 +200,13 @@ test("an admin sees a user's two-factor and turns it off", async ({ page, baseUR
   // The member signs in with the password alone again.
   const login = await memberDevice.post("/api/auth/login", { data: { email: member.email, password: member.password } });
   expect(await login.json()).toMatchObject({ user: { email: member.email } });
+
+  // Their own account offers no admin reset (it would skip the password and code), only the settings page.
+  await enableTwoFactor(page.request, admin);
+  await page.goto(`/admin/users/${admin.id}`);
+  await expect(page.getByRole("main")).toContainText("On · 10 recovery codes left");
+  await expect(page.getByRole("button", { name: /Turn off two-factor/ })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Settings → Two-factor" })).toHaveAttribute("href", "/settings/two-factor");
   await memberDevice.dispose();
   await query('DELETE FROM "User" WHERE id = ANY($1)', [[admin.id, member.id]]);
 });

@@ -9,6 +9,7 @@ import { requireRole } from "@/lib/auth/current-user";
 import { readFormState, type SearchParams } from "@/lib/auth/form-state";
 import { PublicIdSchema } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
+import { TWO_FACTOR_SETTINGS_PATH } from "@/lib/routes";
 import { getTwoFactorStatus } from "@/lib/two-factor";
 
 export const metadata: Metadata = { title: "User activity" };
@@ -20,7 +21,7 @@ export default async function AdminUserPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<SearchParams>;
 }) {
-  await requireRole("admin");
+  const current = await requireRole("admin");
   const id = PublicIdSchema.safeParse((await params).id);
   const user = id.success ? await findUserForAdmin(id.data) : null;
   if (!user) notFound();
@@ -46,11 +47,18 @@ export default async function AdminUserPage({
             For a user who lost their authenticator and their recovery codes: once you have checked it is really them,
             turn it off. They sign in with their password alone and are told by email; every other session ends.
           </p>
-          <form method="post" action={`/api/admin/users/${user.id}/two-factor/disable`} className="inline-form">
-            <button type="submit" className="danger">
-              Turn off two-factor<span className="visually-hidden"> for {user.email}</span>
-            </button>
-          </form>
+          {user.id === current.user.id ? (
+            // The admin reset skips the password and code, so it is never for one's own account.
+            <p>
+              This is your own account: turn it off in <Link href={TWO_FACTOR_SETTINGS_PATH}>Settings → Two-factor</Link>.
+            </p>
+          ) : (
+            <form method="post" action={`/api/admin/users/${user.id}/two-factor/disable`} className="inline-form">
+              <button type="submit" className="danger">
+                Turn off two-factor<span className="visually-hidden"> for {user.email}</span>
+              </button>
+            </form>
+          )}
         </>
       ) : (
         <p>
