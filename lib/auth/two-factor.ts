@@ -29,19 +29,21 @@ import { findUserWithHashById, toPublicUser, type PublicUser } from "@/lib/users
 type Fail<R extends string> = { ok: false; reason: R; error?: string };
 type SessionEnded = Fail<"session-ended">;
 
-/** Ends every session of the user but makes this device a new one (ASVS 3.3.3), as a password change does. */
-async function rotateSessions<T>(
-  current: CurrentSession,
-  meta: RequestMeta,
-  change: () => Promise<T>,
-): Promise<{ newSession: NewSession | null; changed: T } | null> {
+/**
+ * After a change of an authentication factor, made just before: every session of the user ends
+ * and this device gets a new one (ASVS 4.0 3.3.3, which 5.0 extends to any authentication
+ * factor), as a password change does. Called after the change, so a refused change signs
+ * nobody out. Null when this session was ended meanwhile: then every session is ended once more,
+ * including one a racing "sign out everywhere else" kept, since the factor changed after it.
+ */
+async function rotateSessions(current: CurrentSession, meta: RequestMeta): Promise<NewSession | null> {
   const store = getSessionStore();
-  // Only while this session is still alive: a thief's "sign out everywhere" racing it wins, and
-  // nothing is changed.
   const generation = await store.invalidateUserSessions(current.user.id, { ifGeneration: current.generation });
-  if (generation === null) return null;
-  const changed = await change();
-  return { newSession: await store.createSession({ ...current.user, generation }, meta, { persistent: current.persistent }), changed };
+  if (generation === null) {
+    await store.invalidateUserSessions(current.user.id);
+    return null;
+  }
+  return store.createSession({ ...current.user, generation }, meta, { persistent: current.persistent });
 }
 
 /**
@@ -97,18 +99,25 @@ export async function startTotpSetup(
   return { ok: true, setup: await describeSetup(secret, checked.user.email) };
 }
 
-/** Confirms the setup with a code from the app: TOTP is on, and the 10 recovery codes are returned once. */
-export async function enableTotp(
-  current: CurrentSession,
-  code: string,
-  meta: RequestMeta,
-): Promise<{ ok: true; recoveryCodes: string[] } | Fail<"mfa-code-invalid">> {
+/**
+ * New recovery codes and this device's new session; `newSession` is null when this session was
+ * ended meanwhile: the codes are shown all the same (this request proved a current code, and
+ * codes nobody saw would leave the account without any), and the browser is signed out.
+ */
+export type CodesIssued = { ok: true; recoveryCodes: string[]; newSession: NewSession | null };
+
+/**
+ * Confirms the setup with a code from the app: TOTP is on, and the 10 recovery codes are returned
+ * once. A new factor: every other session ends and this one is renewed.
+ */
+export async function enableTotp(current: CurrentSession, code: string, meta: RequestMeta): Promise<CodesIssued | Fail<"mfa-code-invalid">> {
   const codes = await confirmPendingSetup(current.user.id, code);
   // One answer for a wrong code and for no setup in progress (SPEC §8: both 400).
   if (codes === null) return { ok: false, reason: "mfa-code-invalid", error: "mfa-code-or-setup-invalid" };
-  await recordAuthEvent("MFA_ENABLED", { userId: current.user.id, meta });
+  const newSession = await rotateSessions(current, meta);
+  await recordAuthEvent("MFA_ENABLED", { userId: current.user.id, meta, detail: newSession ? { sessionId: newSession.session.id } : {} });
   void sendMail(twoFactorEnabledMessage(current.user.email));
-  return { ok: true, recoveryCodes: codes };
+  return { ok: true, recoveryCodes: codes, newSession };
 }
 
 /**
@@ -119,18 +128,16 @@ export async function regenerateRecoveryCodes(
   current: CurrentSession,
   code: string,
   meta: RequestMeta,
-): Promise<{ ok: true; recoveryCodes: string[]; newSession: NewSession } | RateLimited | SessionEnded | Fail<"mfa-code-invalid" | "two-factor-off">> {
+): Promise<CodesIssued | RateLimited | Fail<"mfa-code-invalid" | "two-factor-off">> {
   const { user } = current;
   if (!(await isTwoFactorEnabled(user.id))) return { ok: false, reason: "two-factor-off" };
   const checked = await underLoginLimit(user, meta, "regenerate", async () => ((await consumeTotpCode(user.id, code)) ? true : null));
   if (!checked.ok) return checked.reason === "wrong" ? { ok: false, reason: "mfa-code-invalid" } : checked;
-  const rotated = await rotateSessions(current, meta, () => replaceRecoveryCodes(user.id));
-  if (!rotated) return { ok: false, reason: "session-ended" };
-  const { newSession, changed: codes } = rotated;
+  // The codes first: turned off meanwhile, nothing is replaced and nobody is signed out.
+  const codes = await replaceRecoveryCodes(user.id);
   if (codes === null) return { ok: false, reason: "two-factor-off" };
-  // Recorded even when this device's new session was ended meanwhile: the set was replaced.
+  const newSession = await rotateSessions(current, meta);
   await recordAuthEvent("MFA_RECOVERY_CODES_REGENERATED", { userId: user.id, meta, detail: newSession ? { sessionId: newSession.session.id } : {} });
-  if (!newSession) return { ok: false, reason: "session-ended" };
   return { ok: true, recoveryCodes: codes, newSession };
 }
 
@@ -149,11 +156,10 @@ export async function disableTotp(
   if (!(await isTwoFactorEnabled(user.id))) return { ok: false, reason: "two-factor-off" };
   const code = await underLoginLimit(user, meta, "disable", () => consumeEitherCode(user.id, body.code));
   if (!code.ok) return code.reason === "wrong" ? { ok: false, reason: "mfa-code-invalid" } : code;
-  // Moving the session generation on also kills every pending challenge (SPEC §8); the challenges
-  // are deleted with the secret too.
-  const rotated = await rotateSessions(current, meta, () => removeTwoFactor(user.id));
-  if (!rotated) return { ok: false, reason: "session-ended" };
-  const { newSession } = rotated;
+  // Secret, codes and challenges go; turned off meanwhile by another request, that one rotated.
+  if (!(await removeTwoFactor(user.id))) return { ok: false, reason: "two-factor-off" };
+  // Moving the session generation on also kills every pending challenge (SPEC §8).
+  const newSession = await rotateSessions(current, meta);
   // Off from here, even if this device's new session was ended meanwhile: recorded and told either way.
   const session = newSession ? { sessionId: newSession.session.id } : {};
   await recordAuthEvent("MFA_DISABLED", { userId: user.id, meta, detail: { ...session, scope: code.value.kind } });

@@ -118,10 +118,10 @@ export function challengeIssued(challengeToken: string, next: string | undefined
 /**
  * New recovery codes (SPEC §8): JSON callers get them in the body; a form goes to the page that
  * shows them, carried there once by the sealed flash cookie. `session`: this device's new session
- * when the others were ended.
+ * (the others were ended), or "clear" when this one was ended meanwhile.
  */
-export function recoveryCodesIssued(recoveryCodes: string[], flash: string, session?: NewSession): Success {
-  return { ok: true, body: { recoveryCodes }, redirectTo: RECOVERY_CODES_PATH, flash, ...(session ? { session } : {}) };
+export function recoveryCodesIssued(recoveryCodes: string[], flash: string, session: NewSession | "clear"): Success {
+  return { ok: true, body: { recoveryCodes }, redirectTo: RECOVERY_CODES_PATH, flash, session };
 }
 
 /** A success with a JSON body; `redirectTo` is where a form goes (a GET has none). */

@@ -129,6 +129,30 @@ test("enrol, then sign in: the password gets only a challenge cookie, the code g
   await Promise.all([first.dispose(), context.dispose()]);
 });
 
+test("enabling is a new factor: a wrong code signs nobody out; the right one ends every other session and renews this one", async ({ playwright, baseURL }) => {
+  const user = await createUser(baseURL!);
+  const elsewhere = await device(playwright);
+  await signIn(elsewhere, user);
+  const context = await device(playwright);
+  await signIn(context, user);
+  const oldCookie = (await context.storageState()).cookies.find((c) => c.name === COOKIE)!.value;
+  const { secret } = await (await context.post("/api/auth/mfa/totp/setup", { data: { currentPassword: user.password } })).json();
+
+  const good = [totp(secret), totp(secret, 1)];
+  const wrong = ["000000", "111111", "222222"].find((c) => !good.includes(c))!;
+  expect((await context.post("/api/auth/mfa/totp/enable", { data: { code: wrong } })).status()).toBe(400);
+  expect(await sessionStatus(elsewhere)).toBe(200);
+
+  const enable = await context.post("/api/auth/mfa/totp/enable", { data: { code: totp(secret) } });
+  expect(enable.status(), await enable.text()).toBe(200);
+  expect(enable).toSetSessionCookie();
+  expect(await sessionStatus(context)).toBe(200);
+  expect(await sessionStatus(elsewhere)).toBe(401);
+  const replay = await device(playwright);
+  expect((await replay.get("/api/auth/session", { headers: { cookie: `${COOKIE}=${oldCookie}` } })).status()).toBe(401);
+  await Promise.all([elsewhere.dispose(), context.dispose(), replay.dispose()]);
+});
+
 test("a browser's existing session is left alone by the password step and ended by the verified code (no fixation)", async ({ playwright, baseURL }) => {
   const user = await createUser(baseURL!);
   const { context: first, secret } = await enrol(playwright, user);

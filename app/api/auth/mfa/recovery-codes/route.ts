@@ -12,6 +12,6 @@ export const POST = route(
     const result = await regenerateRecoveryCodes(current, body.code, meta);
     if (!result.ok) return result;
     const flash = await sealRecoveryCodesFlash(current.user.id, result.recoveryCodes);
-    return recoveryCodesIssued(result.recoveryCodes, flash, result.newSession);
+    return recoveryCodesIssued(result.recoveryCodes, flash, result.newSession ?? "clear");
   },
 );
