@@ -112,8 +112,12 @@ export type CodesIssued = { ok: true; recoveryCodes: string[]; newSession: NewSe
  */
 export async function enableTotp(current: CurrentSession, code: string, meta: RequestMeta): Promise<CodesIssued | Fail<"mfa-code-invalid">> {
   const codes = await confirmPendingSetup(current.user.id, code);
-  // One answer for a wrong code and for no setup in progress (SPEC §8: both 400).
-  if (codes === null) return { ok: false, reason: "mfa-code-invalid", error: "mfa-code-or-setup-invalid" };
+  if (codes === null) {
+    // Which step; never the code. Not counted toward the login limit: the caller holds the secret.
+    await recordAuthEvent("MFA_CHALLENGE_FAILED", { userId: current.user.id, meta, detail: { scope: "enable" } });
+    // One answer for a wrong code and for no setup in progress (SPEC §8: both 400).
+    return { ok: false, reason: "mfa-code-invalid", error: "mfa-code-or-setup-invalid" };
+  }
   const newSession = await rotateSessions(current, meta);
   await recordAuthEvent("MFA_ENABLED", { userId: current.user.id, meta, detail: newSession ? { sessionId: newSession.session.id } : {} });
   void sendMail(twoFactorEnabledMessage(current.user.email));
@@ -156,6 +160,9 @@ export async function disableTotp(
   if (!(await isTwoFactorEnabled(user.id))) return { ok: false, reason: "two-factor-off" };
   const code = await underLoginLimit(user, meta, "disable", () => consumeEitherCode(user.id, body.code));
   if (!code.ok) return code.reason === "wrong" ? { ok: false, reason: "mfa-code-invalid" } : code;
+  const byRecoveryCode = code.value.kind === "recovery-code";
+  // Used up whatever happens next, so audited as every use is (SPEC §8).
+  if (byRecoveryCode) await recordAuthEvent("MFA_RECOVERY_CODE_USED", { userId: user.id, meta, detail: { scope: "disable" } });
   // Secret, codes and challenges go; turned off meanwhile by another request, that one rotated.
   if (!(await removeTwoFactor(user.id))) return { ok: false, reason: "two-factor-off" };
   // Moving the session generation on also kills every pending challenge (SPEC §8).
@@ -163,7 +170,7 @@ export async function disableTotp(
   // Off from here, even if this device's new session was ended meanwhile: recorded and told either way.
   const session = newSession ? { sessionId: newSession.session.id } : {};
   await recordAuthEvent("MFA_DISABLED", { userId: user.id, meta, detail: { ...session, scope: code.value.kind } });
-  void sendMail(twoFactorDisabledMessage(checked.user.email));
+  void sendMail(twoFactorDisabledMessage(checked.user.email, { byRecoveryCode }));
   if (!newSession) return { ok: false, reason: "session-ended" };
   return { ok: true, user, newSession };
 }

@@ -129,7 +129,7 @@ test("enrol, then sign in: the password gets only a challenge cookie, the code g
   await Promise.all([first.dispose(), context.dispose()]);
 });
 
-test("enabling is a new factor: a wrong code signs nobody out; the right one ends every other session and renews this one", async ({ playwright, baseURL }) => {
+test("enabling is a new factor: a wrong code is audited and signs nobody out; the right one ends every other session and renews this one", async ({ playwright, baseURL }) => {
   const user = await createUser(baseURL!);
   const elsewhere = await device(playwright);
   await signIn(elsewhere, user);
@@ -141,6 +141,8 @@ test("enabling is a new factor: a wrong code signs nobody out; the right one end
   const good = [totp(secret), totp(secret, 1)];
   const wrong = ["000000", "111111", "222222"].find((c) => !good.includes(c))!;
   expect((await context.post("/api/auth/mfa/totp/enable", { data: { code: wrong } })).status()).toBe(400);
+  const failed = await query<{ detail: unknown }>(`SELECT detail FROM "AuthEvent" WHERE "userId" = $1 AND type = 'MFA_CHALLENGE_FAILED'`, [user.id]);
+  expect(failed.map((e) => e.detail)).toEqual([{ scope: "enable" }]);
   expect(await sessionStatus(elsewhere)).toBe(200);
 
   const enable = await context.post("/api/auth/mfa/totp/enable", { data: { code: totp(secret) } });
@@ -539,8 +541,13 @@ test("disable: 401 wrong password, 400 wrong code; with a code or a recovery cod
   expect(form).toSetSessionCookie();
   expect(await sessionStatus(context)).toBe(200);
   expect(await sessionStatus(elsewhere)).toBe(401);
-  await waitForMail(user.email, { since, subject: /Two-factor authentication is off/ });
+  // The recovery code it took is used up like any other: audited, and the notice says so.
+  const notice = await waitForMail(user.email, { since, subject: /Two-factor authentication is off/ });
+  expect(notice.text).toContain("It was confirmed with one of your recovery codes");
+  expect(notice.text).not.toContain(recoveryCodes[0]!);
   expect(await events(user.id)).toContain("MFA_DISABLED");
+  const used = await query<{ detail: unknown }>(`SELECT detail FROM "AuthEvent" WHERE "userId" = $1 AND type = 'MFA_RECOVERY_CODE_USED'`, [user.id]);
+  expect(used.map((e) => e.detail)).toEqual([{ scope: "disable" }]);
   expect(await query('SELECT 1 FROM "TwoFactor" WHERE "userId" = $1 UNION ALL SELECT 1 FROM "RecoveryCode" WHERE "userId" = $1', [user.id])).toEqual([]);
   // Off: the password alone signs in again, and a second disable is a 400.
   const plain = await device(playwright);
