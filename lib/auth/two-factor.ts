@@ -175,6 +175,15 @@ export async function disableTotp(
   return { ok: true, user, newSession };
 }
 
+/**
+ * Ends the pending challenge this browser holds, if any: on logout, on a sign-in that did not go
+ * through it, and when a new login's challenge replaces it. A challenge left alive would let a
+ * copy of its cookie finish a login the user walked away from (its cookie is cleared with it).
+ */
+export async function endPendingChallenge(token: string | undefined): Promise<void> {
+  if (token) await endChallenge(token);
+}
+
 export type ChallengeVerified = { ok: true; user: PublicUser; newSession: NewSession; next: string | undefined };
 
 /**

@@ -376,6 +376,43 @@ test("a pending challenge dies with logout-all, a password change, a password re
   await Promise.all([owner, ownerLogin, pending1, pending2, pending3, pending4].map((c) => c.dispose()));
 });
 
+test("a pending challenge ends with a logout, a sign-in without it, or a new challenge in the same browser", async ({ playwright, baseURL }) => {
+  const user = await createUser(baseURL!);
+  const { context: first, secret } = await enrol(playwright, user);
+  const plainUser = await createUser(baseURL!);
+  const tokenOf = async (context: APIRequestContext) => (await context.storageState()).cookies.find((c) => c.name === CHALLENGE_COOKIE)!.value;
+  /** The token sent by hand from a clean device (the jar dropped it), with a fresh, unused code. */
+  const clean = await device(playwright);
+  const challengeEnded = async (token: string) => {
+    nextStep();
+    const late = await clean.post("/api/auth/mfa/verify", { data: { code: totp(secret) }, headers: { cookie: `${CHALLENGE_COOKIE}=${token}` } });
+    expect(late.status()).toBe(401);
+    expect(await late.json()).toEqual({ error: "Your sign-in has expired or was ended. Please sign in again." });
+  };
+
+  const loggedOut = await passwordStep(playwright, user);
+  const first1 = await tokenOf(loggedOut);
+  const logout = await loggedOut.post("/api/auth/logout");
+  expect(challengeCookieOf(logout)).toMatchObject({ value: "", attributes: { "max-age": "0" } });
+  await challengeEnded(first1);
+
+  const switched = await passwordStep(playwright, user);
+  const first2 = await tokenOf(switched);
+  const other = await switched.post("/api/auth/login", { data: { email: plainUser.email, password: plainUser.password } });
+  expect(other).toSetSessionCookie();
+  expect(challengeCookieOf(other)).toMatchObject({ value: "", attributes: { "max-age": "0" } });
+  await challengeEnded(first2);
+
+  const again = await passwordStep(playwright, user);
+  const first3 = await tokenOf(again);
+  const second = await again.post("/api/auth/login", { data: { email: user.email, password: user.password } });
+  expect(challengeCookieOf(second)?.value).not.toBe(first3);
+  await challengeEnded(first3);
+  // The code that the dead ones refused still works on the live one: it was the challenge that died.
+  expect((await verify(again, { code: totp(secret) })).status()).toBe(200);
+  await Promise.all([first, clean, loggedOut, switched, again].map((c) => c.dispose()));
+});
+
 test("setup and enable: 401 signed out, 401 wrong password, 400 bad input, 400 wrong code or no setup, 409 when on", async ({ playwright, baseURL, request }) => {
   expect((await request.post("/api/auth/mfa/totp/setup", { data: { currentPassword: "x" } })).status()).toBe(401);
   const user = await createUser(baseURL!);
