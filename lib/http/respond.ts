@@ -41,9 +41,10 @@ export type Outcome = Success | Failure;
 
 /**
  * Where a no-JavaScript form goes back to on failure, and what it keeps: the `next` it was
- * heading to, and a link's token (a reset form whose password was refused stays usable).
+ * heading to, a link's token (a reset form whose password was refused stays usable), and which
+ * of the page's forms it was (`method`).
  */
-export type FormTarget = { path: string; next?: string; token?: string };
+export type FormTarget = { path: string; next?: string; token?: string; method?: string };
 
 function seeOther(location: string): NextResponse {
   // Relative Location: the browser resolves it against the URL it posted to, never a Host header.
@@ -84,6 +85,7 @@ export function respond(outcome: Outcome, kind: BodyKind, form?: FormTarget): Ne
     }
     if (form.next) query.set("next", safeNextPath(form.next));
     if (form.token && !rule.endsSession) query.set("token", form.token);
+    if (form.method && !rule.endsSession && !rule.endsChallenge) query.set("method", form.method);
     // A form whose session or pending login just ended goes to the login page (whose error text says why).
     response = seeOther(`${rule.endsSession || rule.endsChallenge ? LOGIN_PATH : form.path}?${query}`);
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);

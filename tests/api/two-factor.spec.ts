@@ -474,6 +474,14 @@ test("form posts: login → /login/verify with next; wrong code back there; righ
   const refused = await context.post("/api/auth/mfa/verify?next=%2Fsettings%2Fsessions", { form: { code: wrong, recoveryCode: "" }, maxRedirects: 0 });
   expect(refused.status()).toBe(303);
   expect(refused.headers().location).toBe("/login/verify?error=mfa-code-wrong&next=%2Fsettings%2Fsessions");
+  // A wrong recovery code goes back to the recovery form (its page's `method`); no other value is kept.
+  const recovery = await context.post("/api/auth/mfa/verify?method=recovery&next=%2Fsettings%2Fsessions", {
+    form: { code: "", recoveryCode: "0000-0000-0000-0000-0000-0000" },
+    maxRedirects: 0,
+  });
+  expect(recovery.headers().location).toBe("/login/verify?error=mfa-code-wrong&next=%2Fsettings%2Fsessions&method=recovery");
+  const unlisted = await context.post("/api/auth/mfa/verify?method=evil%2F&next=%2Fsettings%2Fsessions", { form: { code: wrong, recoveryCode: "" }, maxRedirects: 0 });
+  expect(unlisted.headers().location).toBe("/login/verify?error=mfa-code-wrong&next=%2Fsettings%2Fsessions");
 
   const verified = await context.post("/api/auth/mfa/verify", { form: { code: totp(secret), recoveryCode: "", next: "/settings/sessions" }, maxRedirects: 0 });
   expect(verified.status()).toBe(303);

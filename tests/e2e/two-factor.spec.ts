@@ -116,7 +116,9 @@ test("sign in with a recovery code, which then works no more", async ({ page, us
   await page.getByLabel("Recovery code").fill(recoveryCodes[0]!);
   await page.getByRole("button", { name: "Verify and sign in" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("That code is not correct, or it has already been used.");
-  await expect(page).toHaveURL(/\/login\/verify/);
+  // Back on the recovery form (without JavaScript too: the route keeps `method`).
+  await expect(page).toHaveURL(/\/login\/verify\?.*method=recovery/);
+  await expect(page.getByLabel("Recovery code")).toBeVisible();
   expect((await page.request.get("/api/auth/session")).status()).toBe(401);
 });
 

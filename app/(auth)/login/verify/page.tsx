@@ -22,7 +22,7 @@ function verifyPath(next: string, method?: "recovery"): string {
 export default async function VerifyPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const params = await searchParams;
   const state = readFormState(params, ["code", "recoveryCode"], getEnv());
-  // A malformed recovery code comes back with its field's error (the route keeps only `next`).
+  // A refused recovery code comes back with `method` (the route keeps it) or its field's error.
   const recovery = params.method === "recovery" || state.fields.recoveryCode !== undefined;
 
   if (!(await hasPendingChallenge())) {
@@ -51,7 +51,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
       <AuthForm
         // A different key per method: switching forms starts with an empty field and no old error.
         key={recovery ? "recovery" : "totp"}
-        action={`/api/auth/mfa/verify?${new URLSearchParams({ next: state.next })}`}
+        action={`/api/auth/mfa/verify?${new URLSearchParams(recovery ? { method: "recovery", next: state.next } : { next: state.next })}`}
         next={state.next}
         submitLabel="Verify and sign in"
         pendingLabel="Verifying…"
