@@ -5,14 +5,15 @@ import { isCrossSiteWrite } from "@/lib/http/origin";
 import { ruleFor } from "@/lib/http/outcomes";
 import { fail, respond } from "@/lib/http/respond";
 import { applySecurityHeaders, contentSecurityPolicy, generateNonce } from "@/lib/http/security-headers";
-import { HOME_PATH, loginPath, REQUESTED_PATH_HEADER, routeOf, type Route } from "@/lib/routes";
+import { HOME_PATH, loginPath, RECOVERY_CODES_PATH, REQUESTED_PATH_HEADER, routeOf, type Route } from "@/lib/routes";
 import { clearSessionCookie, getSessionStore, readSessionCookie, setSessionCookie, type ValidatedSession } from "@/lib/session";
+import { clearFlashCookie, readFlashCookie, RECOVERY_CODES_FLASH_HEADER } from "@/lib/two-factor/cookies";
 import { ICON_PATH, navLinks, SIGN_OUT_PATH, STYLESHEET_PATH } from "@/lib/site-shell";
 import type { PublicRole } from "@/lib/users";
 
 // Inbound copies are dropped before anything else: only this file may set them (SPEC §3.1).
 // x-middleware-subrequest is Next's own loop guard, once abused to skip middleware entirely.
-const STRIPPED_HEADERS = [...Object.values(AUTH_HEADERS), REQUESTED_PATH_HEADER, "x-middleware-subrequest"];
+const STRIPPED_HEADERS = [...Object.values(AUTH_HEADERS), REQUESTED_PATH_HEADER, RECOVERY_CODES_FLASH_HEADER, "x-middleware-subrequest"];
 
 type Lookup = { state: "none" } | { state: "invalid" } | { state: "unavailable" } | { state: "valid"; session: ValidatedSession };
 
@@ -92,7 +93,16 @@ export async function proxy(request: NextRequest) {
   const route = routeOf(request.nextUrl.pathname);
   const response = applySecurityHeaders(await gate(request, csp, route), csp, isProduction);
   if (route.carriesToken) response.headers.set("Referrer-Policy", "no-referrer");
+  // New recovery codes are a delivered-once flash (SPEC §8): this load of their page reads the
+  // cookie, and the browser is told to drop it, so a reload or the back button never shows them again.
+  if (readFlashCookie(request.cookies) && isRecoveryCodesPage(request.nextUrl.pathname) && mayChangeCookie(request)) {
+    clearFlashCookie(response);
+  }
   return response;
+}
+
+function isRecoveryCodesPage(pathname: string): boolean {
+  return pathname.replace(/\/+$/, "").toLowerCase() === RECOVERY_CODES_PATH;
 }
 
 async function gate(request: NextRequest, csp: string, route: Route): Promise<NextResponse> {
@@ -106,6 +116,11 @@ async function gate(request: NextRequest, csp: string, route: Route): Promise<Ne
   // Next reads the nonce for its own script tags from the request's CSP header.
   headers.set("content-security-policy", csp);
   headers.set(REQUESTED_PATH_HEADER, `${pathname}${search}`);
+  // The page gets the flash from here: the cookie it would read is cleared on this request (below).
+  // Only on the load that clears it: a background fetch or a HEAD would render the codes and leave
+  // the cookie for another showing (delivered once, SPEC §8).
+  const flash = readFlashCookie(request.cookies);
+  if (flash && isRecoveryCodesPage(pathname) && mayChangeCookie(request)) headers.set(RECOVERY_CODES_FLASH_HEADER, flash);
 
   // Sending a user away from /login needs certainty: a revoked sealed cookie is still well-formed,
   // and bouncing it between /login and a protected page would loop. Protected pages are checked

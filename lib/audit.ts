@@ -65,4 +65,12 @@ export const AUTH_EVENT_LABELS: Record<AuthEventType, string> = {
   PASSWORD_RESET: "Password reset by email link",
   EMAIL_CHANGE_REQUESTED: "Email change requested",
   EMAIL_CHANGED: "Email address changed",
+  MFA_SETUP_STARTED: "Two-factor setup started",
+  MFA_ENABLED: "Two-factor authentication turned on",
+  MFA_DISABLED: "Two-factor authentication turned off",
+  MFA_CHALLENGE_STARTED: "Password accepted, two-factor code asked",
+  MFA_CHALLENGE_FAILED: "Wrong two-factor code",
+  MFA_RECOVERY_CODE_USED: "Recovery code used",
+  MFA_RECOVERY_CODES_REGENERATED: "New recovery codes generated",
+  MFA_RESET_BY_ADMIN: "Two-factor authentication turned off by an admin",
 };

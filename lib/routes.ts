@@ -9,13 +9,14 @@ export const PROTECTED_API_PREFIXES = [
   "/api/auth/sessions",
   "/api/auth/logout-all",
   "/api/auth/password",
+  "/api/auth/mfa",
   "/api/admin",
 ] as const;
 /**
  * Exceptions inside a protected prefix: the mailed-link routes under /api/auth/password work
- * signed out (SPEC §7). They win over every list above.
+ * signed out (SPEC §7), and so does the second step of a login (SPEC §8). They win over every list above.
  */
-export const PUBLIC_API_PREFIXES = ["/api/auth/password/forgot", "/api/auth/password/reset"] as const;
+export const PUBLIC_API_PREFIXES = ["/api/auth/password/forgot", "/api/auth/password/reset", "/api/auth/mfa/verify"] as const;
 /** Pages a signed-in user is sent away from, to /dashboard. */
 export const ANONYMOUS_ONLY_PREFIXES = ["/login", "/signup"] as const;
 
@@ -36,6 +37,11 @@ export const TOKEN_PAGE_PREFIXES = ["/verify-email", "/reset-password", "/confir
 
 export const LOGIN_PATH = "/login";
 export const HOME_PATH = "/dashboard";
+/** The second step of a login with two-factor on (SPEC §8): a TOTP or recovery code. */
+export const MFA_VERIFY_PATH = "/login/verify";
+export const TWO_FACTOR_SETTINGS_PATH = "/settings/two-factor";
+/** Where new recovery codes are shown once (the flash cookie's Path). */
+export const RECOVERY_CODES_PATH = "/settings/two-factor/recovery-codes";
 
 /**
  * The path and query the browser asked for, set by proxy.ts on the request it forwards (inbound

@@ -20,6 +20,7 @@ export function navLinks(role: PublicRole | null): NavLink[] {
     { href: "/settings/sessions", label: "Sessions" },
     { href: "/settings/password", label: "Password" },
     { href: "/settings/email", label: "Email" },
+    { href: "/settings/two-factor", label: "Two-factor" },
     { href: "/settings/activity", label: "Activity" },
     ...(role === "admin" ? [{ href: "/admin", label: "Admin" }] : []),
   ];

@@ -12,6 +12,8 @@ export type AuthField = {
   required?: boolean;
   minLength?: number;
   hint?: string;
+  /** The on-screen keyboard to offer, e.g. digits for an authenticator code. */
+  inputMode?: "numeric" | "text";
 };
 
 /** A checkbox posted as "true" or "false", with or without JavaScript (see below). */
@@ -29,6 +31,16 @@ type Props = {
   initialFieldErrors: Record<string, string>;
   /** Posted as they are, e.g. the token of a mailed link. */
   hidden?: Record<string, string>;
+  /**
+   * Where a `{ "mfaRequired": true }` answer continues (the login of a user with two-factor on:
+   * SPEC §8), instead of `next`, which that answer has not earned yet.
+   */
+  challengePath?: string;
+  /**
+   * false: no JavaScript enhancement, the browser posts the form itself. For answers whose 303
+   * carries something the next page needs (the recovery codes' one-time flash cookie).
+   */
+  enhance?: boolean;
 };
 
 type ErrorBody = { error?: string; fields?: Record<string, string[] | undefined> };
@@ -37,7 +49,19 @@ type ErrorBody = { error?: string; fields?: Record<string, string[] | undefined>
  * A plain HTML form that posts to the route handler (and works without JavaScript); with
  * JavaScript it sends JSON instead, shows errors inline and keeps the typed values.
  */
-export function AuthForm({ action, next, fields, checkboxes = [], submitLabel, pendingLabel, initialError, initialFieldErrors, hidden = {} }: Props) {
+export function AuthForm({
+  action,
+  next,
+  fields,
+  checkboxes = [],
+  submitLabel,
+  pendingLabel,
+  initialError,
+  initialFieldErrors,
+  hidden = {},
+  challengePath,
+  enhance = true,
+}: Props) {
   const id = useId();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState(initialError);
@@ -56,8 +80,10 @@ export function AuthForm({ action, next, fields, checkboxes = [], submitLabel, p
         body: JSON.stringify(values),
       });
       if (response.ok) {
+        const body = (await response.json().catch(() => null)) as { mfaRequired?: unknown } | null;
+        const to = challengePath && body?.mfaRequired === true ? challengePath : next;
         // A full navigation, so the proxy sees the new cookie; checked here too, whoever rendered `next` (ASVS 5.1.5).
-        window.location.assign(safeNextPath(next));
+        window.location.assign(safeNextPath(to));
         return;
       }
       const body = (await response.json().catch(() => ({}))) as ErrorBody;
@@ -71,7 +97,7 @@ export function AuthForm({ action, next, fields, checkboxes = [], submitLabel, p
 
   const errorId = `${id}-error`;
   return (
-    <form method="post" action={action} onSubmit={onSubmit} noValidate aria-describedby={error ? errorId : undefined}>
+    <form method="post" action={action} onSubmit={enhance ? onSubmit : undefined} noValidate aria-describedby={error ? errorId : undefined}>
       {error ? (
         <p id={errorId} role="alert" className="form-error">
           {error}
@@ -95,6 +121,7 @@ export function AuthForm({ action, next, fields, checkboxes = [], submitLabel, p
               autoComplete={field.autoComplete}
               required={field.required}
               minLength={field.minLength}
+              inputMode={field.inputMode}
               aria-invalid={message ? true : undefined}
               aria-describedby={describedBy || undefined}
             />

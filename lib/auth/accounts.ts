@@ -7,6 +7,7 @@ import { sendMail } from "@/lib/mail";
 import { passwordChangedMessage } from "@/lib/mail/messages";
 import { loginLimits, mailLimits, passwordChangeLimits, signupLimits, underHold } from "@/lib/rate-limit";
 import { getSessionStore, type CurrentSession, type NewSession, type RequestMeta } from "@/lib/session";
+import { createChallenge, isTwoFactorEnabled } from "@/lib/two-factor/store";
 import {
   createUser,
   findUserWithHashByEmail,
@@ -16,6 +17,11 @@ import {
 } from "@/lib/users";
 
 export type SignedIn = { ok: true; user: PublicUser; newSession: NewSession };
+/**
+ * The password was right and the account has two-factor on (SPEC §8): no session yet, only a
+ * pending challenge, whose token goes into the challenge cookie.
+ */
+export type MfaRequired = { ok: true; mfaRequired: true; challengeToken: string };
 /** Signed up, but REQUIRE_EMAIL_VERIFICATION holds the first session until the address is verified. */
 export type AwaitingVerification = { ok: true; user: PublicUser; newSession: null };
 export type RateLimited = { ok: false; reason: "rate-limited"; retryAfterSeconds: number };
@@ -62,13 +68,17 @@ export async function signup(
 /**
  * `previousCookie` is whatever session this browser held: it is ended, and the login always
  * starts a fresh session with a fresh token, so a planted cookie is never promoted (no fixation).
+ * With two-factor on, the login stops at a pending challenge and leaves that session alone, as a
+ * failed login does: only the verified challenge (lib/auth/two-factor.ts) ends it. `next` is where
+ * the login was heading (the form's query), kept with the challenge.
  */
 export async function login(
   body: LoginBody,
   meta: RequestMeta,
   previousCookie: string | undefined,
   origin: string,
-): Promise<SignedIn | RateLimited | SessionsChurning | { ok: false; reason: "invalid-credentials" | "email-unverified" }> {
+  next?: string,
+): Promise<SignedIn | MfaRequired | RateLimited | SessionsChurning | { ok: false; reason: "invalid-credentials" | "email-unverified" }> {
   const { bcryptCost, requireEmailVerification } = getEnv();
   // Counted before any password work, and atomically: parallel guesses cannot all slip past a
   // check that only reads. Unknown emails are counted exactly like known ones (no enumeration).
@@ -80,7 +90,8 @@ export async function login(
   }
   const checked = await underHold(attempt, async () => {
     const found = await findUserWithHashByEmail(body.email);
-    return { user: found, valid: await verifyPassword(body.password, found?.passwordHash ?? null, bcryptCost) };
+    const valid = await verifyPassword(body.password, found?.passwordHash ?? null, bcryptCost);
+    return { user: found, valid, twoFactor: found !== null && valid && (await isTwoFactorEnabled(found.id)) };
   });
   let { user } = checked;
   if (!user || !checked.valid) {
@@ -88,13 +99,27 @@ export async function login(
     await recordAuthEvent("LOGIN_FAILURE", { userId: user?.id, meta });
     return { ok: false, reason: "invalid-credentials" };
   }
-  await loginLimits.succeeded(body.email, attempt);
+  // With a second factor due, the account's failures are not forgiven yet: wrong codes add to them,
+  // and a right password must not wipe them between challenges (SPEC §8, NIST SP 800-63B §5.2.2).
+  if (checked.twoFactor) await loginLimits.passedFirstFactor(attempt);
+  else await loginLimits.succeeded(body.email, attempt);
   // Only after the password was right, so the answer tells a stranger nothing (SPEC §7). The owner
   // gets a fresh link (at most as often as the mail limit allows): signing in again resends it.
   if (requireEmailVerification && user.emailVerifiedAt === null) {
     if ((await mailLimits.attempt(user.email, meta.ip)).allowed) await sendVerificationLink(user.id, origin, meta);
     await recordAuthEvent("LOGIN_FAILURE", { userId: user.id, meta, detail: { scope: "email-unverified" } });
     return { ok: false, reason: "email-unverified" };
+  }
+  if (checked.twoFactor) {
+    const challengeToken = await createChallenge({
+      userId: user.id,
+      // A logout-all, password change or reset, or two-factor turned off moves it on: the challenge dies.
+      generation: user.sessionGeneration,
+      next: body.next ?? next ?? null,
+      remember: body.remember,
+    });
+    await recordAuthEvent("MFA_CHALLENGE_STARTED", { userId: user.id, meta });
+    return { ok: true, mfaRequired: true, challengeToken };
   }
   const store = getSessionStore();
   if (previousCookie) await store.invalidateSession(previousCookie);

@@ -118,3 +118,34 @@ export const EmailChangeBodySchema = z.object({
   newEmail: EmailSchema,
   currentPassword: LoginBodySchema.shape.password,
 });
+
+// ——— Two-factor (SPEC §8) ———
+
+// Authenticator apps show "123 456": spaces are dropped before the shape is checked.
+const TotpCodeSchema = z
+  .string({ error: "required" })
+  .transform((value) => value.replace(/\s/g, ""))
+  .pipe(z.string().min(1, "required").regex(/^\d{6}$/, "code-format"));
+
+// A TOTP code or a recovery code (disable); its kind is told by its shape in lib/auth/two-factor.ts.
+const AnyCodeSchema = z.string({ error: "required" }).trim().min(1, "required").max(64, "code-format");
+
+export const MfaSetupBodySchema = z.object({ currentPassword: LoginBodySchema.shape.password });
+export const MfaCodeBodySchema = z.object({ code: TotpCodeSchema });
+export const MfaDisableBodySchema = z.object({ currentPassword: LoginBodySchema.shape.password, code: AnyCodeSchema });
+
+// A form sends both fields (one of them empty): an empty field counts as absent.
+const emptyIsAbsent = (value: unknown) => (value === "" ? undefined : value);
+
+export const MfaVerifyBodySchema = z
+  .object({
+    code: z.preprocess(emptyIsAbsent, TotpCodeSchema.optional()),
+    recoveryCode: z.preprocess(emptyIsAbsent, z.string().trim().min(1, "required").max(64, "code-format").optional()),
+    next: NextFieldSchema,
+  })
+  .refine((body) => (body.code === undefined) !== (body.recoveryCode === undefined), {
+    message: "code-or-recovery-code",
+    path: ["code"],
+  });
+
+export type MfaVerifyBody = z.infer<typeof MfaVerifyBodySchema>;

@@ -9,6 +9,8 @@ type Rule = {
   retryAfterSeconds?: number;
   /** The caller's session is over: the cookie is cleared and a form goes back to the login page. */
   endsSession?: true;
+  /** The pending login challenge is over: its cookie is cleared and a form goes back to the login page. */
+  endsChallenge?: true;
   /** The request itself was unusable: even a form post gets JSON, as it cannot react to a redirect. */
   jsonOnly?: true;
   /** JSON answers carry the reason as `code` too, for clients that act on it (SPEC §7). */
@@ -23,10 +25,17 @@ export const OUTCOMES = {
   // A Host header that names no http(s) origin (mail links are built on it when APP_URL is unset).
   "bad-host": { status: 400 },
   "malformed-json": { status: 400 },
+  // SPEC §8: enable, disable and regenerate answer a wrong (or replayed) code, or no setup, with 400.
+  "mfa-code-invalid": { status: 400 },
+  "two-factor-off": { status: 400 },
   unauthenticated: { status: 401 },
   // One answer for an unknown email and a wrong password: same status, same text (SPEC §4).
   "invalid-credentials": { status: 401 },
   "current-password-wrong": { status: 401 },
+  // SPEC §8: the second step of a login; a wrong, replayed or used code is a failed login.
+  "mfa-code-wrong": { status: 401 },
+  // No challenge, an expired one, one ended by 5 wrong codes, a logout-all or a password change.
+  "mfa-challenge-ended": { status: 401, endsChallenge: true },
   // Only ever the caller's own session: every route answering it clears the caller's cookie.
   "session-ended": { status: 401, endsSession: true },
   // A password change that went through, but whose new session was ended again meanwhile.
@@ -36,6 +45,8 @@ export const OUTCOMES = {
   "email-unverified": { status: 403, code: true },
   // CSRF (SPEC §3.6): a write from another site's page, refused by proxy.ts before any handler.
   "cross-origin": { status: 403 },
+  // An admin's reset skips the password and code: never for the admin's own account (SPEC §8 disable).
+  "two-factor-own-account": { status: 403 },
   "not-found": { status: 404 },
   // Another user's id answers exactly like an unknown one: never "forbidden" (no probing).
   "user-not-found": { status: 404 },
@@ -43,6 +54,7 @@ export const OUTCOMES = {
   // SPEC §4 accepts that 409 reveals a registered email; docs/security.md explains the trade-off.
   "email-taken": { status: 409 },
   "last-admin": { status: 409 },
+  "two-factor-already-on": { status: 409 },
   "body-too-large": { status: 413, jsonOnly: true },
   "unsupported-media-type": { status: 415, jsonOnly: true },
   "rate-limited": { status: 429, retryAfterSeconds: 60 },

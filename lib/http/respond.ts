@@ -4,15 +4,25 @@ import { safeNextPath } from "@/lib/auth/next-path";
 import { getEnv } from "@/lib/env";
 import type { BodyKind } from "@/lib/http/body";
 import { ruleFor, type Reason } from "@/lib/http/outcomes";
-import { LOGIN_PATH } from "@/lib/routes";
+import { LOGIN_PATH, MFA_VERIFY_PATH, RECOVERY_CODES_PATH } from "@/lib/routes";
 import { clearSessionCookie, setSessionCookie, type CookieToSend, type NewSession } from "@/lib/session";
+import { clearChallengeCookie, setChallengeCookie, setFlashCookie } from "@/lib/two-factor/cookies";
 import type { PublicUser } from "@/lib/users";
 
 /**
  * What went right. `redirectTo` is where a no-JavaScript form goes next; `session` sets this
- * browser's session cookie (a new session) or clears it.
+ * browser's session cookie (a new session) or clears it; `challenge` sets or clears the pending
+ * two-factor challenge cookie; `flash` is a sealed recovery-codes flash, for form posts only.
  */
-export type Success = { ok: true; status?: 200 | 201; body: unknown; redirectTo?: string; session?: CookieToSend | "clear" };
+export type Success = {
+  ok: true;
+  status?: 200 | 201;
+  body: unknown;
+  redirectTo?: string;
+  session?: CookieToSend | "clear";
+  challenge?: { token: string } | "clear";
+  flash?: string;
+};
 
 /**
  * An expected failure: a reason from lib/http/outcomes.ts, which alone decides the status.
@@ -31,9 +41,10 @@ export type Outcome = Success | Failure;
 
 /**
  * Where a no-JavaScript form goes back to on failure, and what it keeps: the `next` it was
- * heading to, and a link's token (a reset form whose password was refused stays usable).
+ * heading to, a link's token (a reset form whose password was refused stays usable), and which
+ * of the page's forms it was (`method`).
  */
-export type FormTarget = { path: string; next?: string; token?: string };
+export type FormTarget = { path: string; next?: string; token?: string; method?: string };
 
 function seeOther(location: string): NextResponse {
   // Relative Location: the browser resolves it against the URL it posted to, never a Host header.
@@ -56,6 +67,10 @@ export function respond(outcome: Outcome, kind: BodyKind, form?: FormTarget): Ne
       kind === "form" && outcome.redirectTo !== undefined
         ? seeOther(outcome.redirectTo)
         : NextResponse.json(outcome.body, { status: outcome.status ?? 200, headers: NO_STORE });
+    if (outcome.challenge === "clear") clearChallengeCookie(response);
+    else if (outcome.challenge) setChallengeCookie(response, outcome.challenge.token);
+    // The codes are in a JSON caller's body already; only a form's next page needs the flash.
+    if (outcome.flash !== undefined && kind === "form") setFlashCookie(response, outcome.flash);
     return withSession(response, outcome.session);
   }
   const rule = ruleFor(outcome.reason);
@@ -70,8 +85,9 @@ export function respond(outcome: Outcome, kind: BodyKind, form?: FormTarget): Ne
     }
     if (form.next) query.set("next", safeNextPath(form.next));
     if (form.token && !rule.endsSession) query.set("token", form.token);
-    // A form whose session just ended goes to the login page (whose error text says why).
-    response = seeOther(`${rule.endsSession ? LOGIN_PATH : form.path}?${query}`);
+    if (form.method && !rule.endsSession && !rule.endsChallenge) query.set("method", form.method);
+    // A form whose session or pending login just ended goes to the login page (whose error text says why).
+    response = seeOther(`${rule.endsSession || rule.endsChallenge ? LOGIN_PATH : form.path}?${query}`);
     for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   } else {
     const config = getEnv();
@@ -83,12 +99,31 @@ export function respond(outcome: Outcome, kind: BodyKind, form?: FormTarget): Ne
       { status: rule.status, headers: { ...NO_STORE, ...headers } },
     );
   }
+  if (rule.endsChallenge) clearChallengeCookie(response);
   return rule.endsSession ? withSession(response, "clear") : response;
 }
 
 /** A new session (signup, login, password change): `{user}` plus its cookie; a form goes to a safe `next`. */
 export function signedIn(result: { user: PublicUser; newSession: NewSession }, next: string | undefined, status: 200 | 201 = 200): Success {
   return { ok: true, status, body: { user: result.user }, redirectTo: safeNextPath(next), session: result.newSession };
+}
+
+/**
+ * A login that needs its second factor (SPEC §8): `{mfaRequired: true}` and the challenge cookie,
+ * no session cookie; a form goes on to the code page, keeping a safe `next`.
+ */
+export function challengeIssued(challengeToken: string, next: string | undefined): Success {
+  const query = next === undefined ? "" : `?${new URLSearchParams({ next: safeNextPath(next) })}`;
+  return { ok: true, body: { mfaRequired: true }, redirectTo: `${MFA_VERIFY_PATH}${query}`, challenge: { token: challengeToken } };
+}
+
+/**
+ * New recovery codes (SPEC §8): JSON callers get them in the body; a form goes to the page that
+ * shows them, carried there once by the sealed flash cookie. `session`: this device's new session
+ * (the others were ended), or "clear" when this one was ended meanwhile.
+ */
+export function recoveryCodesIssued(recoveryCodes: string[], flash: string, session: NewSession | "clear"): Success {
+  return { ok: true, body: { recoveryCodes }, redirectTo: RECOVERY_CODES_PATH, flash, session };
 }
 
 /** A success with a JSON body; `redirectTo` is where a form goes (a GET has none). */

@@ -1,5 +1,5 @@
 import type { NextRequest } from "next/server";
-import type { z } from "zod";
+import { z } from "zod";
 import { authenticate } from "@/lib/auth/current-user";
 import { PublicIdSchema } from "@/lib/auth/schemas";
 import { databaseProblem, describeDatabaseProblem } from "@/lib/db-errors";
@@ -22,9 +22,10 @@ export type RouteSpec<A extends Access, S extends z.ZodType | undefined, I exten
   body?: S | (() => S);
   /**
    * Where a no-JavaScript form goes back to on failure. `keepNext` carries the page's `?next=`
-   * along; `keepToken` the body's `token` (a link's form stays usable after a refused password).
+   * along; `keepToken` the body's `token` (a link's form stays usable after a refused password);
+   * `keepMethod` the page's `?method=` when it is one of these (which of a page's forms it was).
    */
-  form?: string | { path: string; keepNext?: true; keepToken?: true };
+  form?: string | { path: string; keepNext?: true; keepToken?: true; keepMethod?: readonly [string, ...string[]] };
   /** Path segments holding a public id, each with the reason a malformed one answers. */
   ids?: Record<I, "user-not-found" | "session-not-found">;
 };
@@ -76,7 +77,13 @@ export function route<A extends Access, S extends z.ZodType | undefined = undefi
     let kind: BodyKind = "json";
     let body: unknown;
     const next = form && "keepNext" in form ? (request.nextUrl.searchParams.get("next") ?? undefined) : undefined;
-    let target: FormTarget | undefined = form && { path: form.path, ...(next !== undefined ? { next } : {}) };
+    // Only a listed value goes back into the URL; anything else is dropped.
+    const method = form && "keepMethod" in form && form.keepMethod ? z.enum(form.keepMethod).safeParse(request.nextUrl.searchParams.get("method")) : undefined;
+    let target: FormTarget | undefined = form && {
+      path: form.path,
+      ...(next !== undefined ? { next } : {}),
+      ...(method?.success ? { method: method.data } : {}),
+    };
     if (spec.body) {
       const schema = (typeof spec.body === "function" ? spec.body() : spec.body) as z.ZodType;
       const read = await readBody(request, schema);

@@ -169,12 +169,14 @@ export function twoFactorEnabledMessage(to: string): MailMessage {
   });
 }
 
-export function twoFactorDisabledMessage(to: string): MailMessage {
+/** `byRecoveryCode`: the owner's own disable was confirmed with a recovery code (its use is told too). */
+export function twoFactorDisabledMessage(to: string, options: { byRecoveryCode?: boolean } = {}): MailMessage {
+  const how = options.byRecoveryCode ? " It was confirmed with one of your recovery codes, not your authenticator app." : "";
   return message({
     kind: "two-factor-disabled",
     to,
     subject: `Two-factor authentication is off for ${APP_NAME}`,
-    paragraphs: [`Two-factor authentication was turned off for your ${APP_NAME} account (${to}). Signing in now needs only your password.`],
+    paragraphs: [`Two-factor authentication was turned off for your ${APP_NAME} account (${to}).${how} Signing in now needs only your password.`],
     closing: [`${NOT_YOU_PASSWORD} Then turn two-factor authentication on again.`],
   });
 }

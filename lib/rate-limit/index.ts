@@ -37,6 +37,7 @@ const keys = {
   passwordIp: (ip: string) => `password:ip:${ip}`,
   mailAccount: (email: string) => `mail:account:${email}`,
   mailIp: (ip: string) => `mail:ip:${ip}`,
+  twoFactorAccount: (userId: string) => `mfa:account:${userId}`,
 };
 
 /**
@@ -92,12 +93,36 @@ export const loginLimits = {
     reserveAll([...(ip ? [[keys.loginIp(ip), rules().loginIp] as [string, LimitRule]] : []), [keys.loginAccount(email), rules().loginAccount]]),
   /** A wrong password: a failure on the account and the IP. */
   failed: (attempt: HeldAttempt) => failAll(attempt.holds),
+  /**
+   * The password was right but the login is not finished (a second factor is due): the holds go
+   * back, the account's failures stay, so wrong codes keep counting across challenges (SPEC §8).
+   */
+  passedFirstFactor: (attempt: HeldAttempt) => releaseAll(attempt.holds),
   /** A password reset proved the account's owner: the lock-out a guesser caused is lifted. */
   forgive: (email: string) => limiter().reset(keys.loginAccount(email)),
   /** The account's failures are forgotten; every key gets this attempt back. */
   succeeded: async (email: string, attempt: HeldAttempt) => {
     const [reset, released] = await Promise.allSettled([limiter().reset(keys.loginAccount(email)), releaseAll(attempt.holds)]);
     for (const result of [reset, released]) if (result.status === "rejected") throw result.reason;
+  },
+};
+
+/**
+ * Second-factor codes (SPEC §8): held on the login keys (a wrong code is a failed login) and on a
+ * key of the user's own that only a right code clears. A password reset forgives the login key,
+ * not this one, so a mailbox thief cannot reset their way to fresh guesses (NIST SP 800-63B §5.2.2).
+ */
+export const twoFactorLimits = {
+  attempt: (userId: string, email: string, ip: string | null) =>
+    reserveAll([
+      ...(ip ? [[keys.loginIp(ip), rules().loginIp] as [string, LimitRule]] : []),
+      [keys.loginAccount(email), rules().loginAccount],
+      [keys.twoFactorAccount(userId), rules().loginAccount],
+    ]),
+  failed: (attempt: HeldAttempt) => failAll(attempt.holds),
+  succeeded: async (userId: string, email: string, attempt: HeldAttempt) => {
+    await limiter().reset(keys.twoFactorAccount(userId));
+    await loginLimits.succeeded(email, attempt);
   },
 };
 

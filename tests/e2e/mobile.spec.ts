@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { createUser, expect, query, signIn, test, type TestUser } from "../fixtures";
+import { previousStepCode } from "./two-factor-helpers";
 
 // Issue 12: at a phone's width no page scrolls sideways, and the whole header stays reachable.
 // The header wraps rather than hiding links behind a menu, so this holds without JavaScript
@@ -8,8 +9,8 @@ const WIDTH = 390;
 test.use({ viewport: { width: WIDTH, height: 844 }, isMobile: true, hasTouch: true });
 
 const SIGNED_OUT_NAV = ["Sign in", "Create account"];
-const SIGNED_IN_NAV = ["Dashboard", "Sessions", "Password", "Email", "Activity", "Sign out"];
-const ADMIN_NAV = ["Dashboard", "Sessions", "Password", "Email", "Activity", "Admin", "Sign out"];
+const SIGNED_IN_NAV = ["Dashboard", "Sessions", "Password", "Email", "Two-factor", "Activity", "Sign out"];
+const ADMIN_NAV = ["Dashboard", "Sessions", "Password", "Email", "Two-factor", "Activity", "Admin", "Sign out"];
 
 /** The page is no wider than the viewport, and each of the nav's entries is on screen. */
 async function expectFitsWithNav(page: Page, path: string, nav: string[]) {
@@ -52,6 +53,7 @@ test("signed out, every page fits a 390 px screen with its nav", async ({ page }
     "/reset-password?token=x",
     "/verify-email?token=x",
     "/confirm-email?token=x",
+    "/login/verify",
   ]) {
     await test.step(path, async () => {
       await visit(page, path);
@@ -64,13 +66,40 @@ test("signed out, every page fits a 390 px screen with its nav", async ({ page }
   });
 });
 
-test("signed in, every page fits a 390 px screen with its nav", async ({ signedInPage: page }) => {
-  for (const path of ["/dashboard", "/settings/sessions", "/settings/password", "/settings/email", "/settings/activity"]) {
+test("signed in, every page fits a 390 px screen with its nav", async ({ signedInPage: page, user }) => {
+  for (const path of [
+    "/dashboard",
+    "/settings/sessions",
+    "/settings/password",
+    "/settings/email",
+    "/settings/two-factor",
+    "/settings/two-factor/recovery-codes",
+    "/settings/activity",
+  ]) {
     await test.step(path, async () => {
       await visit(page, path);
       await expectFitsWithNav(page, path, SIGNED_IN_NAV);
     });
   }
+  await test.step("/settings/two-factor with a setup pending: the QR code and the setup key", async () => {
+    const setup = await page.request.post("/api/auth/mfa/totp/setup", { data: { currentPassword: user.password } });
+    expect(setup.status()).toBe(200);
+    await visit(page, "/settings/two-factor");
+    await expect(page.getByRole("img", { name: /QR code/ })).toBeVisible();
+    await expectFitsWithNav(page, "/settings/two-factor (setup)", SIGNED_IN_NAV);
+    const secret = (await page.getByLabel("Can't scan it? Enter this setup key instead").textContent())!.replaceAll(" ", "");
+    await page.getByLabel("Code from your authenticator app").fill(await previousStepCode(secret));
+    await page.getByRole("button", { name: "Turn on two-factor" }).click();
+  });
+  await test.step("/settings/two-factor/recovery-codes with its codes, and the pages with two-factor on", async () => {
+    await expect(page).toHaveURL("/settings/two-factor/recovery-codes");
+    await expect(page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem")).toHaveCount(10);
+    await expectFitsWithNav(page, "/settings/two-factor/recovery-codes (codes)", SIGNED_IN_NAV);
+    for (const path of ["/settings/two-factor", "/dashboard"]) {
+      await visit(page, path);
+      await expectFitsWithNav(page, `${path} (two-factor on)`, SIGNED_IN_NAV);
+    }
+  });
   await test.step("the 403 page (/admin without the role)", async () => {
     await visit(page, "/admin", 403);
     await expectFitsWithNav(page, "/admin (403)", SIGNED_IN_NAV);

@@ -45,11 +45,39 @@ describe("deleteExpiredRows", () => {
       ],
     });
 
+    // Two-factor: a challenge past its 10 minutes and a live one; an unconfirmed setup past its
+    // expiry, a live one, and an enabled secret (never expires).
+    await db().mfaChallenge.createMany({
+      data: [
+        { tokenHash: "c-old", userId: user.id, generation: 1, remember: true, expiresAt: at(-1000) },
+        { tokenHash: "c-live", userId: user.id, generation: 1, remember: true, expiresAt: at(600_000) },
+      ],
+    });
+    const others = [await createTestUser(db()), await createTestUser(db())];
+    await db().twoFactor.createMany({
+      data: [
+        { userId: user.id, secretSealed: "s", keyId: "k", pendingExpiresAt: at(-1000) },
+        { userId: others[0]!.id, secretSealed: "s", keyId: "k", pendingExpiresAt: at(600_000) },
+        { userId: others[1]!.id, secretSealed: "s", keyId: "k", enabledAt: at(-2 * DAY) },
+      ],
+    });
+
     // The revocation log is dated by the database's clock: one row from two hours ago, one from now.
     await db().revocationEvent.deleteMany();
     await db().$executeRaw`INSERT INTO "RevocationEvent" ("userId", "at") VALUES (${user.id}, now() - interval '2 hours'), (${user.id}, now())`;
 
-    expect(await deleteExpiredRows()).toEqual({ sessions: 3, revokedSessions: 1, rateLimits: 1, authEvents: 1, revocationEvents: 1, emailTokens: 1 });
+    expect(await deleteExpiredRows()).toEqual({
+      sessions: 3,
+      revokedSessions: 1,
+      rateLimits: 1,
+      authEvents: 1,
+      revocationEvents: 1,
+      emailTokens: 1,
+      mfaChallenges: 1,
+      pendingTwoFactorSetups: 1,
+    });
+    expect((await db().mfaChallenge.findMany()).map((c) => c.tokenHash)).toEqual(["c-live"]);
+    expect((await db().twoFactor.findMany({ orderBy: { userId: "asc" } })).map((f) => f.userId).sort()).toEqual(others.map((o) => o.id).sort());
     expect((await db().emailToken.findMany()).map((t) => t.tokenHash)).toEqual(["t-live"]);
     expect((await db().session.findMany()).map((s) => s.id)).toEqual(["live"]);
     expect((await db().revokedSession.findMany()).map((r) => r.id)).toEqual(["r-live"]);

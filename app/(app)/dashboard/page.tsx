@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { LogoutButton } from "@/app/_components/logout-button";
+import { RecoveryCodesLeft } from "@/app/_components/recovery-codes-left";
 import { FormNotices } from "@/app/_components/form-notices";
 import { requireUser } from "@/lib/auth/current-user";
 import { readFormState, type SearchParams } from "@/lib/auth/form-state";
 import { getEnv } from "@/lib/env";
+import { getTwoFactorStatus } from "@/lib/two-factor";
 
 export const metadata: Metadata = { title: "Dashboard" };
 
@@ -14,6 +17,7 @@ function Time({ value }: { value: Date }) {
 export default async function DashboardPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   const { user, session } = await requireUser();
   const state = readFormState(await searchParams, [], getEnv());
+  const twoFactor = await getTwoFactorStatus(user.id);
   return (
     <section className="card">
       <h1>Welcome{user.name ? `, ${user.name}` : ""}</h1>
@@ -30,6 +34,19 @@ export default async function DashboardPage({ searchParams }: { searchParams: Pr
                 Send the verification link again
               </button>
             </form>
+          )}
+        </dd>
+        <dt>Two-factor</dt>
+        <dd>
+          {twoFactor.enabled ? (
+            <>
+              On · <Link href="/settings/two-factor">Manage</Link>
+              <RecoveryCodesLeft count={twoFactor.recoveryCodesLeft} settingsLink />
+            </>
+          ) : (
+            <>
+              Off · <Link href="/settings/two-factor">Turn on two-factor</Link>
+            </>
           )}
         </dd>
         <dt>Role</dt>

@@ -6,6 +6,8 @@ export function LoginForm({ state }: { state: FormState }) {
     <AuthForm
       action={`/api/auth/login?${new URLSearchParams({ next: state.next })}`}
       next={state.next}
+      // Two-factor on: the password was right, and the code comes next, on its own page (SPEC §8).
+      challengePath={`/login/verify?${new URLSearchParams({ next: state.next })}`}
       submitLabel="Sign in"
       pendingLabel="Signing in…"
       initialError={state.error}

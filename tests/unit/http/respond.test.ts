@@ -56,6 +56,13 @@ describe("respond", () => {
     expect(response.headers.get("location")).toBe("/signup?error=invalid-input&f.email=email-invalid&next=%2Fdashboard");
   });
 
+  it("keeps the form's method on its way back, but not to the login page when the pending login ended", () => {
+    const back = respond(fail("mfa-code-wrong"), "form", { path: "/login/verify", next: "/settings", method: "recovery" });
+    expect(back.headers.get("location")).toBe("/login/verify?error=mfa-code-wrong&next=%2Fsettings&method=recovery");
+    const ended = respond(fail("mfa-challenge-ended"), "form", { path: "/login/verify", method: "recovery" });
+    expect(ended.headers.get("location")).toBe(`${LOGIN_PATH}?error=mfa-challenge-ended`);
+  });
+
   it("describes field codes for JSON callers", async () => {
     const response = respond({ ok: false, reason: "invalid-input", fields: { email: ["email-invalid"] } }, "json");
     expect(response.status).toBe(400);
