@@ -93,17 +93,25 @@ export async function runMicroBenchmarks(context: MicroContext): Promise<MicroRe
 
   if (context.redisUrl) {
     const redis = connectRedis(context.redisUrl, { label: "bench" });
+    // A user of its own: ending its sessions afterwards moves only its generation, not the
+    // generation of the user whose cookie the load test uses.
+    const own = await db.user.create({ data: { email: `bench-micro-${randomBytes(4).toString("hex")}@cloakroom.test`, passwordHash: "x" } });
+    const ownSubject = { id: own.id, role: "user" as const, generation: own.sessionGeneration };
     try {
       // A prefix of its own: the bench's sessions never mix with an app's.
-      const redisStore = createRedisStore({ ...lifetimes, maxSessionsPerUser: 10, redis: () => redis, prefix: `bench:${randomBytes(4).toString("hex")}:` });
-      results.push(await measure("redis new session (Lua create-with-cap + generation read)", () => redisStore.createSession(subject, meta, persistent), budgetMs));
-      const { cookieValue: redisCookie, session: redisSession } = (await redisStore.createSession(subject, meta, persistent))!;
+      const redisOptions = { ...lifetimes, maxSessionsPerUser: 10, redis: () => redis, prefix: `bench:${randomBytes(4).toString("hex")}:` };
+      const redisStore = createRedisStore(redisOptions);
+      results.push(await measure("redis new session (Lua create-with-cap + generation read)", () => redisStore.createSession(ownSubject, meta, persistent), budgetMs));
+      const { cookieValue: redisCookie, session: redisSession } = (await redisStore.createSession(ownSubject, meta, persistent))!;
       results.push(await measure("redis session validate (one round trip)", () => redisStore.validateSession(redisCookie), budgetMs));
-      const redisClaims = { userId: context.userId, sessionId: redisSession.id };
+      const redisClaims = { userId: own.id, sessionId: redisSession.id };
       results.push(await measure("redis session + user query (no cache)", () => redisStore.loadCurrent(redisClaims, redisCookie), budgetMs));
-      await redisStore.invalidateUserSessions(context.userId);
+      const cachedRedisStore = createRedisStore({ ...redisOptions, cache: createSessionCache({ db: () => db }) });
+      results.push(await measure("redis session + user (user cached)", () => cachedRedisStore.loadCurrent(redisClaims, redisCookie), budgetMs));
+      await redisStore.invalidateUserSessions(own.id);
     } finally {
       await redis.close();
+      await db.user.delete({ where: { id: own.id } });
     }
   }
 
