@@ -46,7 +46,7 @@ test.describe("redis sessions", () => {
       expect(k.pttl, k.key).toBeGreaterThan(0);
     }
     const { session } = await (await fetch(`${baseURL}/api/auth/session`, { headers: { cookie: `${COOKIE}=${cookie}` } })).json();
-    expect(keys.find((k) => k.type === "hash")?.values).toEqual(expect.arrayContaining(["id", session.id, "uid", user.id]));
+    expect(keys.find((k) => k.key === sessionKey(cookie))?.values).toEqual(expect.arrayContaining(["id", session.id, "uid", user.id]));
 
     expect((await fetch(`${baseURL}/api/auth/logout`, { method: "POST", headers: { cookie: `${COOKIE}=${cookie}` } })).status).toBe(200);
     expect(await redis.command(["EXISTS", sessionKey(cookie)])).toBe(0);
