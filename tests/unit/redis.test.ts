@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { databaseProblem, describeDatabaseProblem } from "@/lib/db-errors";
 import { parseEnv } from "@/lib/env";
-import { describeRedisUrl, redisClientOptions } from "@/lib/redis";
+import { describeRedisUrl, redisClientOptions, StoreUnavailableError } from "@/lib/redis";
 
 const valid = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/app", SESSION_SECRET: "s".repeat(32) };
 
@@ -45,5 +46,16 @@ describe("redisClientOptions", () => {
 
   it("never puts the password in a message", () => {
     expect(describeRedisUrl("rediss://default:hunter2@redis.example.com:6380/1")).toBe("rediss://redis.example.com:6380/1");
+  });
+});
+
+describe("StoreUnavailableError", () => {
+  it("is a store that cannot be reached (503, never 500), and its log line names REDIS_URL", () => {
+    const error = new StoreUnavailableError("Redis at redis://127.0.0.1:6379/5: connect ECONNREFUSED 127.0.0.1:6379");
+    const problem = databaseProblem(error);
+    expect(problem).toEqual({ kind: "unreachable", detail: error.message });
+    expect(describeDatabaseProblem(problem!)).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:6379\/5: .*check REDIS_URL/);
+    // Wrapped by a caller, it is still recognised.
+    expect(databaseProblem(new Error("login failed", { cause: error }))?.kind).toBe("unreachable");
   });
 });
