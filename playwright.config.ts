@@ -10,10 +10,19 @@ const launchOptions = {
   args: process.getuid?.() === 0 ? ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"] : [],
 };
 
-// The suite runs once per strategy (SESSION_STRATEGY, as in the app). Files named
-// *.database-only.spec.ts / *.cookie-only.spec.ts hold what only one strategy can show.
-const strategy = process.env.SESSION_STRATEGY === "cookie" ? "cookie" : "database";
-const otherStrategyOnly = `**/*.${strategy === "cookie" ? "database" : "cookie"}-only.spec.ts`;
+// The suite runs once per strategy (SESSION_STRATEGY, as in the app). What only some strategies
+// can show lives in files named for them:
+//   *.database-only.spec.ts, *.cookie-only.spec.ts, *.redis-only.spec.ts  that strategy alone
+//     (they look at its storage: SQL rows, the seal, Redis keys);
+//   *.lists-all.spec.ts  the strategies whose store records every session (listsAllSessions:
+//     database and redis), e.g. another device's session listed and revoked; not the sealed cookie.
+const STRATEGIES = ["database", "cookie", "redis"] as const;
+type Strategy = (typeof STRATEGIES)[number];
+const strategy: Strategy = STRATEGIES.find((s) => s === process.env.SESSION_STRATEGY) ?? "database";
+const otherStrategyOnly = [
+  ...STRATEGIES.filter((s) => s !== strategy).map((s) => `**/*.${s}-only.spec.ts`),
+  ...(strategy === "cookie" ? ["**/*.lists-all.spec.ts"] : []),
+];
 
 export default defineConfig({
   testDir: "tests",
@@ -40,7 +49,7 @@ export default defineConfig({
     {
       name: "browser-no-js",
       testMatch: "e2e/**/*.spec.ts",
-      testIgnore: ["**/*.js-only.spec.ts", otherStrategyOnly],
+      testIgnore: ["**/*.js-only.spec.ts", ...otherStrategyOnly],
       use: { ...devices["Desktop Chrome"], launchOptions, javaScriptEnabled: false },
     },
   ],

@@ -4,7 +4,9 @@ import { unsealData } from "iron-session";
 import { AUTH_HEADERS, deriveProofKey, readVerifiedClaims, signProof, verifyProof } from "@/lib/auth/proof";
 import type { Db } from "@/lib/db";
 import { createSessionCache } from "@/lib/session/cache";
+import { connectRedis } from "@/lib/redis";
 import { createDatabaseStore } from "@/lib/session/database";
+import { createRedisStore } from "@/lib/session/redis";
 import { createSealedCookieStore, passwordId } from "@/lib/session/sealed-cookie";
 import { generateToken, hashToken } from "@/lib/token";
 
@@ -33,6 +35,8 @@ export type MicroContext = {
   bcryptCost: number;
   /** A user row to hang sessions on. */
   userId: string;
+  /** The redis strategy's pieces are timed when given. */
+  redisUrl?: string;
   budgetMs: number;
 };
 
@@ -86,6 +90,30 @@ export async function runMicroBenchmarks(context: MicroContext): Promise<MicroRe
   results.push(await measure("database session lookup query (no cache)", () => databaseStore.validateSession(token), budgetMs));
   const cachedDatabaseStore = createDatabaseStore({ ...lifetimes, maxSessionsPerUser: 10, cache: createSessionCache({ db: () => db }) });
   results.push(await measure("database session validate (cached)", () => cachedDatabaseStore.validateSession(token), budgetMs));
+
+  if (context.redisUrl) {
+    const redis = connectRedis(context.redisUrl, { label: "bench" });
+    // A user of its own: ending its sessions afterwards moves only its generation, not the
+    // generation of the user whose cookie the load test uses.
+    const own = await db.user.create({ data: { email: `bench-micro-${randomBytes(4).toString("hex")}@cloakroom.test`, passwordHash: "x" } });
+    const ownSubject = { id: own.id, role: "user" as const, generation: own.sessionGeneration };
+    try {
+      // A prefix of its own: the bench's sessions never mix with an app's.
+      const redisOptions = { ...lifetimes, maxSessionsPerUser: 10, redis: () => redis, prefix: `bench:${randomBytes(4).toString("hex")}:` };
+      const redisStore = createRedisStore(redisOptions);
+      results.push(await measure("redis new session (Lua create-with-cap + generation read)", () => redisStore.createSession(ownSubject, meta, persistent), budgetMs));
+      const { cookieValue: redisCookie, session: redisSession } = (await redisStore.createSession(ownSubject, meta, persistent))!;
+      results.push(await measure("redis session validate (one round trip)", () => redisStore.validateSession(redisCookie), budgetMs));
+      const redisClaims = { userId: own.id, sessionId: redisSession.id };
+      results.push(await measure("redis session + user query (no cache)", () => redisStore.loadCurrent(redisClaims, redisCookie), budgetMs));
+      const cachedRedisStore = createRedisStore({ ...redisOptions, cache: createSessionCache({ db: () => db }) });
+      results.push(await measure("redis session + user (user cached)", () => cachedRedisStore.loadCurrent(redisClaims, redisCookie), budgetMs));
+      await redisStore.invalidateUserSessions(own.id);
+    } finally {
+      await redis.close();
+      await db.user.delete({ where: { id: own.id } });
+    }
+  }
 
   const password = randomBytes(12).toString("base64url");
   const hash = await bcrypt.hash(password, context.bcryptCost);

@@ -2,6 +2,7 @@ import type { BurstResult } from "./burst";
 import type { LoadResult } from "./load";
 import type { MicroResult } from "./micro";
 import type { PairedResult } from "./paired";
+import type { RevocationResult } from "./revocation";
 
 export type Target = { name: string; path: string; authenticated: boolean; /** The public path it is compared with. */ baseline?: string };
 
@@ -147,6 +148,22 @@ export function printBurstTable(rows: Array<{ strategy: string; inFlight: number
         `${quiet.totalRequests} → ${underBurst.totalRequests}`.padStart(30),
         result.loginsPerSecond.toFixed(1).padStart(9),
         ` ${statuses}`,
+      ].join(" "),
+    );
+  }
+}
+
+export function printRevocationTable(rows: Array<{ strategy: string; result: RevocationResult }>) {
+  if (rows.length === 0) return;
+  console.log("\nRevocation across two instances: logout on one, GET /api/auth/session on the other every 5 ms");
+  console.log("strategy   same instance at once  other instance refuses after  200s served after logout");
+  for (const { strategy, result } of rows) {
+    console.log(
+      [
+        strategy.padEnd(10),
+        (result.sameInstanceAtOnce ? "yes" : "NO").padStart(21),
+        (result.otherInstanceMs === null ? "never (5 s)" : `${result.otherInstanceMs.toFixed(0)} ms`).padStart(29),
+        String(result.servedAfterLogout).padStart(25),
       ].join(" "),
     );
   }

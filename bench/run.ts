@@ -13,7 +13,8 @@ import { runBurst, type BurstResult } from "./burst";
 import { runLoad, type LoadResult } from "./load";
 import { runMicroBenchmarks, type MicroResult } from "./micro";
 import { runPaired, type PairedResult } from "./paired";
-import { printBurstTable, printHttpTable, printMicroTable, printPairedTable, summarise, type Target } from "./report";
+import { printBurstTable, printHttpTable, printMicroTable, printPairedTable, printRevocationTable, summarise, type Target } from "./report";
+import { measureRevocation, type RevocationResult } from "./revocation";
 
 // `npm run bench`: what authentication costs per request, as a ratio of the same server's public
 // routes in the same run (bench/README.md). Loopback only; every process started here is stopped here.
@@ -26,7 +27,7 @@ const Options = z.object({
   duration: z.coerce.number().int().min(1).max(120),
   connections: z.coerce.number().int().min(1).max(1024),
   rounds: z.coerce.number().int().min(1).max(10),
-  strategies: z.string().transform((value) => value.split(",")).pipe(z.array(z.enum(["database", "cookie"])).min(1)),
+  strategies: z.string().transform((value) => value.split(",")).pipe(z.array(z.enum(["database", "cookie", "redis"])).min(1)),
   build: z.boolean(),
   micro: z.boolean(),
   profile: z.boolean(),
@@ -41,7 +42,7 @@ function readOptions() {
       duration: { type: "string", default: "2" },
       connections: { type: "string", default: "32" },
       rounds: { type: "string", default: "6" },
-      strategies: { type: "string", default: "database,cookie" },
+      strategies: { type: "string", default: "database,cookie,redis" },
       "no-build": { type: "boolean", default: false },
       "no-micro": { type: "boolean", default: false },
       "no-burst": { type: "boolean", default: false },
@@ -81,20 +82,25 @@ function build(): Promise<void> {
   });
 }
 
-type Strategy = "database" | "cookie";
-type App = { strategy: Strategy; server: RunningServer; cookie: string; userId: string; email: string };
+type Strategy = "database" | "cookie" | "redis";
+
+// The redis strategy's server (sessions and its rate limits) uses REDIS_URL, else the machine's
+// Redis, logical database 5. Keys of the bench's users only; they expire on their own.
+const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379/5";
+type App = { strategy: Strategy; server: RunningServer; cookie: string; userId: string; email: string; password: string };
 
 async function signUp(server: RunningServer, strategy: Strategy): Promise<Omit<App, "strategy" | "server">> {
   const email = `bench-${strategy}-${randomBytes(4).toString("hex")}@cloakroom.test`;
+  const password = randomBytes(12).toString("base64url");
   const response = await fetch(`${server.url}/api/auth/signup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password: randomBytes(12).toString("base64url"), name: "Bench" }),
+    body: JSON.stringify({ email, password, name: "Bench" }),
   });
   const body = (await response.json()) as { user?: { id: string } };
   const cookie = response.headers.getSetCookie().find((line) => line.startsWith(`${COOKIE}=`))?.split(";")[0];
   if (response.status !== 201 || !cookie || !body.user) throw new Error(`signup failed: ${response.status} ${JSON.stringify(body)}`);
-  return { cookie, userId: body.user.id, email };
+  return { cookie, userId: body.user.id, email, password };
 }
 
 /** Every authenticated target must prove it authenticates before it is timed. */
@@ -165,13 +171,18 @@ async function main() {
     const secret = randomBytes(32).toString("base64url");
 
     let micro: MicroResult[] = [];
+    const serverEnv = (strategy: Strategy) => ({
+      DATABASE_URL: database.url,
+      SESSION_SECRET: secret,
+      SESSION_STRATEGY: strategy,
+      BCRYPT_COST: String(options.bcryptCost),
+      // Only the redis strategy's server: the others measure PostgreSQL alone, as before.
+      ...(strategy === "redis" ? { REDIS_URL } : {}),
+    });
     for (const strategy of options.strategies) {
       step(`next start, SESSION_STRATEGY=${strategy}`);
       const server = await startNextServer({
-        DATABASE_URL: database.url,
-        SESSION_SECRET: secret,
-        SESSION_STRATEGY: strategy,
-        BCRYPT_COST: String(options.bcryptCost),
+        ...serverEnv(strategy),
         // Next's switch for V8's sampling profiler (`next start --experimental-cpu-prof`): saved
         // to .next-profiles/ as the server stops (bench/README.md, reading a profile).
         ...(options.profile ? { NEXT_CPU_PROF: "1" } : {}),
@@ -188,7 +199,14 @@ async function main() {
     if (options.micro) {
       step("micro-benchmarks (in this process)");
       const db = createPrismaClient(database.url);
-      micro = await runMicroBenchmarks({ db, secret, bcryptCost: options.bcryptCost, userId: apps[0]!.userId, budgetMs: 1000 });
+      micro = await runMicroBenchmarks({
+        db,
+        secret,
+        bcryptCost: options.bcryptCost,
+        userId: apps[0]!.userId,
+        budgetMs: 1000,
+        redisUrl: options.strategies.includes("redis") ? REDIS_URL : undefined,
+      });
       await db.$disconnect();
       printMicroTable(micro);
     }
@@ -255,15 +273,29 @@ async function main() {
       }
     }
 
+    // A logout on one instance, then how long until a second instance of the same strategy (same
+    // database, same Redis) refuses the cookie: the same check as tests/api/two-instances.spec.ts.
+    const revocations: Array<{ strategy: Strategy; result: RevocationResult }> = [];
+    for (const app of apps) {
+      step(`two-instance revocation: ${app.strategy}, logout on one, polling the other`);
+      const second = await startNextServer(serverEnv(app.strategy));
+      try {
+        revocations.push({ strategy: app.strategy, result: await measureRevocation(app.server.url, second.url, { email: app.email, password: app.password }, COOKIE) });
+      } finally {
+        await second.stop();
+      }
+    }
+
     const rows = summarise(runs, TARGETS);
     printHttpTable(rows, { databaseKind, pinned, ...options });
     printPairedTable(paired);
     if (bursts.length > 0) printBurstTable(bursts);
+    printRevocationTable(revocations);
 
     const file = path.join(ROOT, "bench/results", `${startedAt.toISOString().replace(/[:.]/g, "-")}-${databaseKind}.json`);
     mkdirSync(path.dirname(file), { recursive: true });
     const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` };
-    writeFileSync(file, `${JSON.stringify({ startedAt, commit: gitCommit(), databaseKind, options, pinned, machine, http: rows, paired, bursts, runs, micro }, null, 2)}\n`);
+    writeFileSync(file, `${JSON.stringify({ startedAt, commit: gitCommit(), databaseKind, options, pinned, machine, http: rows, paired, bursts, revocations, runs, micro }, null, 2)}\n`);
     if (options.profile) console.log("CPU profiles: .next-profiles/ (one per server, in the order of the strategies, as they stop)");
     console.log(`\nResults: ${path.relative(ROOT, file)}  (${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s in all)`);
   } finally {

@@ -57,6 +57,8 @@ export function databaseProblem(error: unknown): DatabaseProblem | null {
       (code && (UNREACHABLE_CODES.has(code) || UNREACHABLE_SOCKET_CODES.has(code))) ||
       UNREACHABLE_KINDS.has(String(kind)) ||
       candidate.name === "PrismaClientInitializationError" ||
+      // lib/redis.ts: Redis (sessions or rate limits, REDIS_URL) cannot answer. Same answer, a 503.
+      candidate.name === "StoreUnavailableError" ||
       (typeof candidate.message === "string" && PG_CONNECTION_LOST.test(candidate.message))
     ) {
       return { kind: "unreachable", detail: lastLine(candidate) };
@@ -68,6 +70,9 @@ export function databaseProblem(error: unknown): DatabaseProblem | null {
 
 /** The one log line for a problem: what happened, and what fixes it. */
 export function describeDatabaseProblem(problem: DatabaseProblem): string {
+  if (problem.kind === "unreachable" && problem.detail.startsWith("Redis ")) {
+    return `${problem.detail}. Fix: check REDIS_URL and that Redis is running and accepts connections.`;
+  }
   return problem.kind === "schema-missing"
     ? `the database is not migrated (${problem.detail}). Fix: run \`npm run db:deploy\` (prisma migrate deploy) against this DATABASE_URL; \`npm run dev\` does it on start.`
     : `the database cannot be reached (${problem.detail}). Fix: check DATABASE_URL and that PostgreSQL is running and accepts connections.`;

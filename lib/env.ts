@@ -30,6 +30,13 @@ const sessionSecrets = z
       .min(1, "must hold at least one secret."),
   );
 
+// redis://[user:password@]host[:port][/db]; rediss:// is the same over TLS.
+function isRedisUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "" && /^\/?(\d+)?$/.test(url.pathname) && url.search === "" && url.hash === "";
+}
+
 const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
 
 export const EnvSchema = z
@@ -39,7 +46,16 @@ export const EnvSchema = z
     SESSION_SECRET: z.preprocess(unsetIfEmpty, sessionSecrets),
     SESSION_STRATEGY: z.preprocess(
       unsetIfEmpty,
-      z.enum(["database", "cookie"], { error: 'must be "database" or "cookie".' }).default("database"),
+      z.enum(["database", "cookie", "redis"], { error: 'must be "database", "cookie" or "redis".' }).default("database"),
+    ),
+    // Sessions under SESSION_STRATEGY=redis, and rate limits under every strategy (SPEC §9).
+    // rediss:// is TLS, as managed Redis services require.
+    REDIS_URL: z.preprocess(
+      unsetIfEmpty,
+      z
+        .string()
+        .refine(isRedisUrl, "must be a redis:// or rediss:// URL with a host and, if any, a database number as its path (rediss://user:password@redis.example.com:6380/0).")
+        .optional(),
     ),
     // "off" trades throughput for revocation that holds on the very next request everywhere,
     // instead of within a second (lib/session/cache.ts).
@@ -81,6 +97,10 @@ export const EnvSchema = z
     path: ["SESSION_IDLE_TIMEOUT"],
     message: "must not exceed SESSION_MAX_AGE.",
   })
+  .refine((env) => env.SESSION_STRATEGY !== "redis" || env.REDIS_URL !== undefined, {
+    path: ["REDIS_URL"],
+    message: "is not set, and SESSION_STRATEGY=redis keeps sessions there. Set REDIS_URL (redis://127.0.0.1:6379/0), or pick another SESSION_STRATEGY.",
+  })
   // Nobody could ever verify, so no new account could ever sign in.
   .refine((env) => !(env.REQUIRE_EMAIL_VERIFICATION && env.NODE_ENV === "production" && env.SMTP_URL === undefined), {
     path: ["REQUIRE_EMAIL_VERIFICATION"],
@@ -93,6 +113,7 @@ export const EnvSchema = z
     sessionSecrets: env.SESSION_SECRET,
     sessionStrategy: env.SESSION_STRATEGY,
     sessionCache: env.SESSION_CACHE === "on",
+    redisUrl: env.REDIS_URL,
     idleTimeoutSeconds: env.SESSION_IDLE_TIMEOUT,
     maxAgeSeconds: env.SESSION_MAX_AGE,
     maxSessionsPerUser: env.MAX_SESSIONS_PER_USER,

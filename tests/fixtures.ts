@@ -48,8 +48,9 @@ function sessionCookieProblems(response: APIResponse): { cookie: ReturnType<type
   const a = cookie?.attributes ?? {};
   const problems = [
     !cookie && `no ${COOKIE} cookie`,
-    // An opaque token (database strategy) or an iron seal (cookie strategy).
-    cookie && !/^([A-Za-z0-9_-]{43}|Fe26\.2\*[A-Za-z0-9_*~-]+)$/.test(cookie.value) && "empty or malformed value",
+    // An opaque token (database strategy), an iron seal (cookie strategy), or the user's hash tag
+    // and an opaque token (redis strategy).
+    cookie && !/^((?:[0-9a-f]{16}\.)?[A-Za-z0-9_-]{43}|Fe26\.2\*[A-Za-z0-9_*~-]+)$/.test(cookie.value) && "empty or malformed value",
     a.httponly !== true && "HttpOnly missing",
     a.secure !== true && "Secure missing",
     String(a.samesite).toLowerCase() !== "lax" && "SameSite is not Lax",

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createTestDatabase } from "./support/database";
 import { startMailbox } from "./support/mailbox";
+import { flushRedis } from "./support/redis-server";
 import { startNextServer } from "./support/server";
 import { TEST_ENV, serverEnv } from "./support/test-env";
 
@@ -11,6 +12,9 @@ import { TEST_ENV, serverEnv } from "./support/test-env";
 // (`next start` of the build made by `npm run test:e2e`) for the whole run; tests isolate by
 // data, each with its own users and email addresses.
 export default async function globalSetup() {
+  // With REDIS_URL (sessions under SESSION_STRATEGY=redis, rate limits under any), the run owns
+  // that logical database: it starts empty, like the run's fresh PostgreSQL database.
+  if (process.env.REDIS_URL) await flushRedis(process.env.REDIS_URL);
   const mailDir = mkdtempSync(path.join(tmpdir(), "cloakroom-mail-"));
   const mailbox = await startMailbox(mailDir);
   // Set before serverEnv() runs, here and in the workers: every server the suite starts mails here.

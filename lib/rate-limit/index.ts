@@ -2,6 +2,8 @@ import { now } from "@/lib/clock";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { createDatabaseRateLimitStore } from "@/lib/rate-limit/database";
+import { createRedisRateLimitStore } from "@/lib/rate-limit/redis";
+import { sharedRedis } from "@/lib/redis";
 import type { Hold, LimitCheck, LimitRule, RateLimitStore } from "@/lib/rate-limit/types";
 
 export type { LimitCheck } from "@/lib/rate-limit/types";
@@ -11,7 +13,14 @@ export type { LimitCheck } from "@/lib/rate-limit/types";
 const MAX_BLOCK_SECONDS = 24 * 60 * 60;
 
 let store: RateLimitStore | undefined;
-const limiter = () => (store ??= createDatabaseRateLimitStore(getDb));
+// With REDIS_URL, every instance shares the counters there (any session strategy, SPEC §9);
+// without it, in PostgreSQL. Either fails closed: an unreachable store throws, the caller answers 503.
+function limiter(): RateLimitStore {
+  if (store) return store;
+  const url = getEnv().redisUrl;
+  store = url ? createRedisRateLimitStore(() => sharedRedis(url)) : createDatabaseRateLimitStore(getDb);
+  return store;
+}
 
 function rules() {
   const env = getEnv();

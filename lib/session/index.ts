@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { getEnv, type Env } from "@/lib/env";
 import { createSessionCache, deleteOldRevocationEvents, type SessionCache } from "@/lib/session/cache";
 import { databaseStrategy } from "@/lib/session/database";
+import { redisStrategy } from "@/lib/session/redis";
 import { sealedCookieStrategy } from "@/lib/session/sealed-cookie";
 import type { SessionStore, SessionStrategy } from "@/lib/session/types";
 
@@ -14,6 +15,7 @@ export { clearSessionCookie, readSessionCookie, setSessionCookie } from "@/lib/s
 const strategies: Record<Env["sessionStrategy"], SessionStrategy> = {
   database: databaseStrategy,
   cookie: sealedCookieStrategy,
+  redis: redisStrategy,
 };
 
 let store: SessionStore | undefined;

@@ -10,7 +10,7 @@ import { readTestEnv, serverEnv } from "../support/test-env";
 // during a revocation outlives it, a limit is never exceeded, nothing answers 5xx. Delays between
 // requests only make the bad interleavings likely; no assertion depends on timing.
 
-const STRATEGY = process.env.SESSION_STRATEGY === "cookie" ? "cookie" : "database";
+const STRATEGY = process.env.SESSION_STRATEGY ?? "database";
 
 // In order in one worker, but a failure does not skip the tests after it.
 test.describe.configure({ mode: "default" });

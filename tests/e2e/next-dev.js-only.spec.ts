@@ -13,10 +13,10 @@ import { serverEnv } from "../support/test-env";
 // Once per .ci/run: `next dev` compiles every page on its first visit (about a minute here), and
 // neither the session strategy nor the database changes what this shows. So it runs with
 // SESSION_STRATEGY=database on the embedded database (DATABASE_URL unset) and is skipped in the
-// other three configurations. It cannot start while a `next dev` of yours runs in this checkout
+// other configurations. It cannot start while a `next dev` of yours runs in this checkout
 // (Next allows one per project directory): stop that one first.
 test.skip(
-  process.env.SESSION_STRATEGY === "cookie" || !!process.env.DATABASE_URL,
+  (process.env.SESSION_STRATEGY ?? "database") !== "database" || !!process.env.DATABASE_URL,
   "next dev runs once per .ci/run: SESSION_STRATEGY=database on the embedded database",
 );
 test.describe.configure({ mode: "serial", timeout: 360_000 });

@@ -29,6 +29,9 @@ export function serverEnv(databaseUrl: string, secret: string, maxSessions: stri
     // The lowest allowed cost: the suite checks behaviour, not bcrypt's speed.
     BCRYPT_COST: "10",
     MAX_SESSIONS_PER_USER: maxSessions,
+    // Sessions under SESSION_STRATEGY=redis, and rate limits under any strategy (SPEC §9): the
+    // run's logical database, flushed by global-setup.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...(process.env[TEST_ENV.smtpUrl] ? { SMTP_URL: process.env[TEST_ENV.smtpUrl] } : {}),
   };
 }

@@ -1,15 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { createDatabaseRateLimitStore } from "@/lib/rate-limit/database";
+import { createRedisRateLimitStore } from "@/lib/rate-limit/redis";
+import type { RateLimitStore } from "@/lib/rate-limit/types";
+import { useTestRedis } from "@/tests/support/redis";
 import { useTestDatabase } from "@/tests/support/vitest-database";
 
 const db = useTestDatabase("unit_rate_limit");
+const redis = useTestRedis("rate_limit");
 const rule = { limit: 3, windowSeconds: 60, maxBlockSeconds: 600 };
 const T0 = Date.UTC(2030, 0, 1);
 const key = () => `k:${Math.random()}`;
 
-describe("database rate-limit store", () => {
+// One behaviour, two stores: PostgreSQL (no REDIS_URL) and Redis (REDIS_URL set, SPEC §9).
+const stores: Array<{ name: string; make: () => RateLimitStore }> = [
+  { name: "database", make: () => createDatabaseRateLimitStore(db) },
+  { name: "redis", make: () => createRedisRateLimitStore(redis.redis, redis.prefix) },
+];
+
+describe.each(stores)("$name rate-limit store", ({ make }) => {
   it("allows the limit, then locks the key out for one window", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     for (let i = 0; i < 3; i++) expect(await store.hit(k, rule, T0 + i)).toEqual({ allowed: true });
     expect(await store.check([k], T0 + 10)).toEqual({ allowed: false, retryAfterSeconds: 60 });
@@ -18,7 +28,7 @@ describe("database rate-limit store", () => {
   });
 
   it("doubles each lock-out, up to the maximum", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     let t = T0;
     const blocks: number[] = [];
@@ -33,7 +43,7 @@ describe("database rate-limit store", () => {
   });
 
   it("counts within a window only", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     await store.hit(k, rule, T0);
     await store.hit(k, rule, T0 + 1);
@@ -42,7 +52,7 @@ describe("database rate-limit store", () => {
   });
 
   it("reset forgets a key; check looks at every key given", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const [a, b] = [key(), key()];
     for (let i = 0; i < 3; i++) await store.hit(a, rule, T0);
     expect(await store.check([b, a], T0)).toMatchObject({ allowed: false });
@@ -51,14 +61,14 @@ describe("database rate-limit store", () => {
   });
 
   it("counts concurrent hits on one key", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     await Promise.all(Array.from({ length: 3 }, () => store.hit(k, rule, T0)));
     expect(await store.check([k], T0)).toMatchObject({ allowed: false });
   });
 
   it("a burst of parallel attempts gets exactly the limit through, and nothing throws (issue 10)", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     const results = await Promise.all(Array.from({ length: 40 }, () => store.hit(k, rule, T0)));
     expect(results.filter((r) => r.allowed)).toHaveLength(rule.limit);
@@ -66,7 +76,7 @@ describe("database rate-limit store", () => {
   });
 
   it("a reset racing a burst never breaks a hit (the row may vanish between statements)", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     const settled = await Promise.allSettled(
       Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? store.reset(k) : store.hit(k, { ...rule, limit: 1000 }, T0))),
@@ -77,14 +87,14 @@ describe("database rate-limit store", () => {
   });
 
   it("a key whose limit is 1 is locked out by its first event", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     expect(await store.hit(k, { ...rule, limit: 1 }, T0)).toEqual({ allowed: true });
     expect(await store.hit(k, { ...rule, limit: 1 }, T0 + 1)).toEqual({ allowed: false, retryAfterSeconds: 60 });
   });
 
   it("holds at most the limit's attempts at once; holds alone never lock a key out", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     const holds = await Promise.all(Array.from({ length: 10 }, () => store.reserve(k, rule, T0)));
     const allowed = holds.filter((h) => h.allowed);
@@ -97,7 +107,7 @@ describe("database rate-limit store", () => {
   });
 
   it("held attempts that fail count; the failure that reaches the limit locks the key out", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     const holds = [];
     for (let i = 0; i < rule.limit; i++) holds.push(await store.reserve(k, rule, T0));
@@ -112,7 +122,7 @@ describe("database rate-limit store", () => {
   });
 
   it("a few failures and a success: no lock-out, and the success's hold is given back", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     const [a, b, c] = [await store.reserve(k, rule, T0), await store.reserve(k, rule, T0), await store.reserve(k, rule, T0)];
     if (!a.allowed || !b.allowed || !c.allowed) throw new Error("expected holds");
@@ -126,7 +136,7 @@ describe("database rate-limit store", () => {
   });
 
   it("a hold from an earlier window gives nothing back to the current one", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     const old = await store.reserve(k, rule, T0);
     const fresh = [await store.reserve(k, rule, T0 + 61_000), await store.reserve(k, rule, T0 + 61_000), await store.reserve(k, rule, T0 + 61_000)];
@@ -136,7 +146,7 @@ describe("database rate-limit store", () => {
   });
 
   it("reset forgets failures and lock-outs, not the attempts other requests still hold", async () => {
-    const store = createDatabaseRateLimitStore(db);
+    const store = make();
     const k = key();
     for (let i = 0; i < rule.limit; i++) expect(await store.reserve(k, rule, T0)).toMatchObject({ allowed: true });
     await store.reset(k);

@@ -1,6 +1,6 @@
 import { expect, signIn, test } from "../fixtures";
 
-test("under database sessions the sessions page lists other devices and revokes one", async ({ signedInPage: page, playwright, baseURL, user }) => {
+test("where the store records every session (database, redis), the sessions page lists other devices and revokes one", async ({ signedInPage: page, playwright, baseURL, user }) => {
   const tablet = await playwright.request.newContext({
     baseURL,
     userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.5; rv:131.0) Gecko/20100101 Firefox/131.0",

@@ -1,0 +1,165 @@
+import { createHash } from "node:crypto";
+import { createClient, ErrorReply, type RedisClientOptions } from "redis";
+
+/**
+ * The one Redis connection of a process (REDIS_URL, SPEC §9): sessions under
+ * SESSION_STRATEGY=redis (lib/session/redis.ts) and rate limits under any strategy
+ * (lib/rate-limit/redis.ts). Every call fails fast when Redis cannot answer, so the caller can
+ * refuse with a 503 (fail closed) instead of letting anyone through or hanging.
+ */
+
+/** A TCP (or TLS) connection that does not come up within this long counts as down. */
+export const CONNECT_TIMEOUT_MS = 2000;
+/** A command without an answer within this long counts as failed: a request never hangs on Redis. */
+export const COMMAND_TIMEOUT_MS = 2000;
+/** While reconnecting after an outage, a request waits this long at most for the connection. */
+const RECONNECT_WAIT_MS = 500;
+/** Reconnect attempts back off to this at most, so the app recovers within about a second of Redis. */
+const MAX_RECONNECT_DELAY_MS = 1000;
+
+/**
+ * Redis cannot answer: down, unreachable, timed out, loading or read-only. The route wrapper and
+ * the proxy answer 503 for it (lib/db-errors.ts recognises the name), never a pass.
+ */
+export class StoreUnavailableError extends Error {
+  override name = "StoreUnavailableError";
+}
+
+// Replies that say "not now" rather than "your script is wrong": the server is there but cannot
+// serve (https://redis.io/docs/latest/develop/reference/protocol-spec/#simple-errors).
+const UNAVAILABLE_REPLIES = /^(LOADING|READONLY|MASTERDOWN|BUSY|TRYAGAIN|CLUSTERDOWN|OOM|NOREPLICAS|NOAUTH|WRONGPASS)\b/;
+
+/** A URL's password is never in a message: only scheme, host, port and database. */
+export function describeRedisUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname.length > 1 ? parsed.pathname : ""}`;
+}
+
+/**
+ * node-redis options for a `redis://` or `rediss://` URL (REDIS_URL), spelled out rather than
+ * left to the URL parser so the TLS and timeout choices are explicit and unit-tested.
+ */
+export function redisClientOptions(url: string): RedisClientOptions {
+  const parsed = new URL(url);
+  const tls = parsed.protocol === "rediss:";
+  if (!tls && parsed.protocol !== "redis:") throw new Error("REDIS_URL must start with redis:// or rediss://");
+  const database = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : 0;
+  if (!Number.isInteger(database) || database < 0) throw new Error("REDIS_URL's path must be a database number (redis://host:6379/0)");
+  // IPv6 literals come bracketed in a URL; the socket wants them bare.
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  const common = {
+    host,
+    port: parsed.port ? Number(parsed.port) : 6379,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    keepAlive: true,
+    reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY_MS),
+  };
+  return {
+    // Managed Redis (Upstash, Redis Cloud, ElastiCache in transit encryption) speaks TLS on
+    // rediss://: the certificate is verified against the host name (SNI set), never skipped.
+    socket: tls ? { ...common, tls: true, servername: host, rejectUnauthorized: true } : { ...common, tls: false },
+    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    database,
+    // Fail closed and fast: while disconnected a command is refused at once instead of queued
+    // until Redis is back (a queue that piles up requests which all hang, then all run late).
+    disableOfflineQueue: true,
+  };
+}
+
+type Client = ReturnType<typeof createClient>;
+
+export type RedisConnection = {
+  /** Runs a Lua script (EVALSHA, loading it on NOSCRIPT) with the command timeout. */
+  script(source: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown>;
+  /** Any other command, e.g. `["FLUSHDB"]`, with the command timeout. */
+  command(args: string[]): Promise<unknown>;
+  close(): Promise<void>;
+};
+
+export type LuaScript = { source: string; sha: string };
+
+export function lua(source: string): LuaScript {
+  return { source, sha: createHash("sha1").update(source).digest("hex") };
+}
+
+/** Builds a connection: it connects at once and keeps reconnecting in the background. */
+export function connectRedis(url: string, options: { label?: string } = {}): RedisConnection {
+  const where = `Redis at ${describeRedisUrl(url)}`;
+  const client: Client = createClient(redisClientOptions(url));
+  let lastLogged = 0;
+  // node-redis emits every socket error; without a listener one would crash the process.
+  client.on("error", (error: unknown) => {
+    // One line per ten seconds: an outage is reported, not a log line per reconnect attempt.
+    if (Date.now() - lastLogged < 10_000) return;
+    lastLogged = Date.now();
+    console.error(`${options.label ?? "redis"}: ${where} is unreachable: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  let connecting: Promise<unknown> | null = client.connect().catch(() => undefined);
+  let everReady = false;
+  client.on("ready", () => (everReady = true));
+  const timed = client.withCommandOptions({ timeout: COMMAND_TIMEOUT_MS });
+
+  /**
+   * Resolves once connected: a first connection may take up to the connect timeout, a
+   * reconnection during an outage a moment (RECONNECT_WAIT_MS), so requests fail fast meanwhile.
+   */
+  async function ready(): Promise<void> {
+    if (client.isReady) return;
+    if (!client.isOpen && connecting === null) connecting = client.connect().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => client.once("ready", resolve)),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, everReady ? RECONNECT_WAIT_MS : CONNECT_TIMEOUT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!client.isReady) throw new StoreUnavailableError(`${where} is unreachable (not connected)`);
+  }
+
+  async function call<T>(run: () => Promise<T>): Promise<T> {
+    await ready();
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof ErrorReply && !UNAVAILABLE_REPLIES.test(error.message)) throw error;
+      throw new StoreUnavailableError(`${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+
+  return {
+    script(source, keys, args) {
+      const options = { keys, arguments: args.map(String) };
+      return call(async () => {
+        try {
+          return await timed.evalSha(source.sha, options);
+        } catch (error) {
+          // A fresh server (restart, failover) has no script cache: load it once with EVAL.
+          if (!(error instanceof ErrorReply && error.message.startsWith("NOSCRIPT"))) throw error;
+          return timed.eval(source.source, options);
+        }
+      });
+    },
+    command(args) {
+      return call(() => client.sendCommand(args, { timeout: COMMAND_TIMEOUT_MS }));
+    },
+    async close() {
+      connecting = null;
+      if (client.isOpen) await client.close();
+      else client.destroy();
+    },
+  };
+}
+
+// One connection per process: proxy.ts and the app are separate bundles in one server process.
+const globalForRedis = globalThis as typeof globalThis & { cloakroomRedis?: Map<string, RedisConnection> };
+
+/** The process's shared connection to `url`. */
+export function sharedRedis(url: string): RedisConnection {
+  globalForRedis.cloakroomRedis ??= new Map();
+  let connection = globalForRedis.cloakroomRedis.get(url);
+  if (!connection) {
+    connection = connectRedis(url);
+    globalForRedis.cloakroomRedis.set(url, connection);
+  }
+  return connection;
+}

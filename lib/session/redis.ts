@@ -1,0 +1,386 @@
+import { createHash } from "node:crypto";
+import type { Db } from "@/lib/db";
+import { lua, sharedRedis, type RedisConnection } from "@/lib/redis";
+import { readThrough, type SessionCache } from "@/lib/session/cache";
+import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
+import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/token";
+import { toPublicRole, toPublicUser } from "@/lib/users";
+import type { SessionInfo, SessionStore, SessionStrategy } from "@/lib/session/types";
+
+/**
+ * SESSION_STRATEGY=redis (SPEC §9): sessions live in Redis, users and everything else in
+ * PostgreSQL. Key layout (docs/architecture.md), all of one user's keys in one cluster slot:
+ *
+ *   <prefix>{<tag>}:s:<sha256(token)>   hash: the session (public id, user, role, generation, times, UA, IP)
+ *   <prefix>{<tag>}:u:<userId>:sessions sorted set: the user's token hashes, scored by creation time
+ *   <prefix>{<tag>}:u:<userId>:gen      string: the user's session generation, as last ended here
+ *
+ * `<tag>` is 16 hex characters of SHA-256 of the user id; the cookie is `<tag>.<token>`, so the
+ * session key is found from the cookie alone. The token never reaches Redis, only its hash.
+ */
+
+export type RedisStoreOptions = {
+  db: () => Db;
+  redis: () => RedisConnection;
+  idleTimeoutSeconds: number;
+  maxAgeSeconds: number;
+  maxSessionsPerUser: number;
+  now?: () => number;
+  /** Key prefix; tests give each run its own. */
+  prefix?: string;
+  /** Spares the user read in loadCurrent (PostgreSQL data, kept honest by its revocation log). */
+  cache?: SessionCache;
+};
+
+// last-seen is for the session list, not for security: written at most once a minute.
+const LAST_SEEN_RESOLUTION_MS = 60_000;
+const TAG = /^[0-9a-f]{16}$/;
+// Hash fields in the order every script returns them.
+const FIELDS = ["id", "uid", "role", "gen", "created", "seen", "exp", "abs", "ua", "ip", "per"] as const;
+type Fields = Record<(typeof FIELDS)[number], string>;
+
+/** The hash tag of a user's keys: a fixed-length name that says nothing readable about the user. */
+export function userTag(userId: string): string {
+  return createHash("sha256").update(userId).digest("hex").slice(0, 16);
+}
+
+/** Splits `<tag>.<token>`; null for anything else (no Redis call for garbage). */
+export function parseRedisCookie(cookieValue: string): { tag: string; token: string } | null {
+  const dot = cookieValue.indexOf(".");
+  const tag = cookieValue.slice(0, dot);
+  const token = cookieValue.slice(dot + 1);
+  return dot === 16 && TAG.test(tag) && looksLikeToken(token) ? { tag, token } : null;
+}
+
+// Shared Lua: a session is live while it exists, is not past either expiry and belongs to the
+// user's current generation (when Redis knows it). Dead ones are deleted as they are met.
+const LIVE = `
+local function live(key, gen, now)
+  local s = redis.call('HMGET', key, ${FIELDS.map((f) => `'${f}'`).join(", ")})
+  if not s[1] then return nil end
+  if (gen and gen ~= s[4]) or now >= tonumber(s[7]) or now >= tonumber(s[8]) then
+    redis.call('DEL', key)
+    return nil
+  end
+  return s
+end
+`;
+
+// KEYS: session. ARGV: the tag's user key prefix, now, idle ms, last-seen resolution ms, token
+// hash. The owner's index and generation keys are named from the session's user id: same tag,
+// same slot. Returns the fields (after sliding), or nil. The proxy's one round trip per request.
+const VALIDATE = lua(`${LIVE}
+local now = tonumber(ARGV[2])
+local uid = redis.call('HGET', KEYS[1], 'uid')
+if not uid then return nil end
+local user = ARGV[1] .. uid
+local s = live(KEYS[1], redis.call('GET', user .. ':gen'), now)
+if not s then
+  redis.call('ZREM', user .. ':sessions', ARGV[5])
+  return nil
+end
+local idle = tonumber(ARGV[3])
+local exp = tonumber(s[7])
+-- Sliding expiry, as the database strategy: extended only past half the idle lifetime, capped.
+if exp - now < idle / 2 then
+  exp = math.min(now + idle, tonumber(s[8]))
+  s[7] = tostring(exp)
+  s[6] = ARGV[2]
+  redis.call('HSET', KEYS[1], 'exp', s[7], 'seen', s[6])
+  redis.call('PEXPIREAT', KEYS[1], exp)
+elseif now - tonumber(s[6]) >= tonumber(ARGV[4]) then
+  s[6] = ARGV[2]
+  redis.call('HSET', KEYS[1], 'seen', s[6])
+end
+return s`);
+
+// KEYS: session, index, gen. ARGV: session key prefix, token hash, now, generation, cap,
+// then the fields. 0 when the user's generation has moved on (no session), else 1.
+// Dead members are dropped from the index, then the oldest beyond the cap are ended.
+const CREATE = lua(`${LIVE}
+local now = tonumber(ARGV[3])
+local gen = redis.call('GET', KEYS[3])
+if gen and gen ~= ARGV[4] then return 0 end
+for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  if not live(ARGV[1] .. member, gen, now) then redis.call('ZREM', KEYS[2], member) end
+end
+local fields = {}
+for i = 6, #ARGV, 2 do
+  if ARGV[i + 1] ~= '' then
+    fields[#fields + 1] = ARGV[i]
+    fields[#fields + 1] = ARGV[i + 1]
+  end
+end
+redis.call('HSET', KEYS[1], unpack(fields))
+local created, exp, abs
+for i = 6, #ARGV, 2 do
+  if ARGV[i] == 'created' then created = ARGV[i + 1] end
+  if ARGV[i] == 'exp' then exp = ARGV[i + 1] end
+  if ARGV[i] == 'abs' then abs = tonumber(ARGV[i + 1]) end
+end
+redis.call('PEXPIREAT', KEYS[1], exp)
+redis.call('ZADD', KEYS[2], created, ARGV[2])
+local extra = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
+if extra > 0 then
+  for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, extra - 1)) do
+    redis.call('DEL', ARGV[1] .. member)
+    redis.call('ZREM', KEYS[2], member)
+  end
+end
+-- The index and the generation outlive every session they describe, and no longer.
+if redis.call('PEXPIRETIME', KEYS[2]) < abs then redis.call('PEXPIREAT', KEYS[2], abs) end
+if gen and redis.call('PEXPIRETIME', KEYS[3]) < abs then redis.call('PEXPIREAT', KEYS[3], abs) end
+return 1`);
+
+// KEYS: session. ARGV: the tag's user key prefix, token hash. Returns {user id, public id} of
+// the session ended, or nil.
+const END_BY_TOKEN = lua(`
+local s = redis.call('HMGET', KEYS[1], 'uid', 'id')
+if not s[1] then return nil end
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', ARGV[1] .. s[1] .. ':sessions', ARGV[2])
+return s`);
+
+// KEYS: index. ARGV: session key prefix, public id. 1 when one of the user's sessions had that id.
+const END_BY_ID = lua(`
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local id = redis.call('HGET', ARGV[1] .. member, 'id')
+  if not id then
+    redis.call('ZREM', KEYS[1], member)
+  elseif id == ARGV[2] then
+    redis.call('DEL', ARGV[1] .. member)
+    redis.call('ZREM', KEYS[1], member)
+    return 1
+  end
+end
+return 0`);
+
+// KEYS: index, gen. ARGV: session key prefix, new generation, its expiry (epoch ms).
+// Ends every session of the user and records the generation, unless a newer one is recorded
+// already (two racing "end all" calls land in either order). Generations wrap at 2^31 - 1.
+const END_ALL = lua(`
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  redis.call('DEL', ARGV[1] .. member)
+end
+redis.call('DEL', KEYS[1])
+local old = redis.call('GET', KEYS[2])
+local ahead = old and ((tonumber(ARGV[2]) - tonumber(old)) % 2147483647) or 1
+if ahead > 0 and ahead < 1073741824 then redis.call('SET', KEYS[2], ARGV[2]) end
+if redis.call('PEXPIRETIME', KEYS[2]) < tonumber(ARGV[3]) then redis.call('PEXPIREAT', KEYS[2], ARGV[3]) end
+return 1`);
+
+// KEYS: index, gen. ARGV: session key prefix, now. Every live session's fields, flattened.
+const LIST = lua(`${LIVE}
+local now = tonumber(ARGV[2])
+local gen = redis.call('GET', KEYS[2])
+local out = {}
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local s = live(ARGV[1] .. member, gen, now)
+  if s then
+    for _, value in ipairs(s) do out[#out + 1] = value or '' end
+  else
+    redis.call('ZREM', KEYS[1], member)
+  end
+end
+return out`);
+
+type UserRow = {
+  id: string;
+  email: string;
+  name: string | null;
+  role: "USER" | "ADMIN";
+  emailVerifiedAt: Date | null;
+  sessionGeneration: number;
+};
+
+function fieldsOf(reply: unknown, offset = 0): Fields | null {
+  if (!Array.isArray(reply) || reply[offset] === null || reply[offset] === undefined) return null;
+  return Object.fromEntries(FIELDS.map((name, i) => [name, reply[offset + i] === null || reply[offset + i] === false ? "" : String(reply[offset + i])])) as Fields;
+}
+
+function infoOf(s: Fields): SessionInfo {
+  return {
+    id: s.id,
+    createdAt: new Date(Number(s.created)),
+    lastSeenAt: new Date(Number(s.seen)),
+    expiresAt: new Date(Number(s.exp)),
+    userAgent: s.ua === "" ? null : s.ua,
+    ip: s.ip === "" ? null : s.ip,
+  };
+}
+
+export function createRedisStore(options: RedisStoreOptions): SessionStore {
+  const { db, redis, maxSessionsPerUser, cache } = options;
+  const idleMs = options.idleTimeoutSeconds * 1000;
+  const maxAgeMs = options.maxAgeSeconds * 1000;
+  const now = options.now ?? Date.now;
+  const prefix = options.prefix ?? "cr:";
+
+  const sessionPrefix = (tag: string) => `${prefix}{${tag}}:s:`;
+  const userPrefix = (tag: string) => `${prefix}{${tag}}:u:`;
+  const userKeys = (userId: string) => {
+    const tag = userTag(userId);
+    const base = `${userPrefix(tag)}${userId}`;
+    return { tag, sessions: `${base}:sessions`, gen: `${base}:gen`, sessionPrefix: sessionPrefix(tag) };
+  };
+
+  /** The session the cookie names, slid and touched as a request uses it; null when it is over. */
+  async function readSession(cookieValue: string): Promise<Fields | null> {
+    const parsed = parseRedisCookie(cookieValue);
+    if (!parsed) return null;
+    const tokenHash = hashToken(parsed.token);
+    const reply = await redis().script(VALIDATE, [`${sessionPrefix(parsed.tag)}${tokenHash}`], [userPrefix(parsed.tag), now(), idleMs, LAST_SEEN_RESOLUTION_MS, tokenHash]);
+    const fields = fieldsOf(reply);
+    // A session is only ever stored under its own user's tag; anything else is not one of ours.
+    return fields && userTag(fields.uid) === parsed.tag ? fields : null;
+  }
+
+  async function endByCookie(cookieValue: string): Promise<{ userId: string; sessionId: string } | null> {
+    const parsed = parseRedisCookie(cookieValue);
+    if (!parsed) return null;
+    const tokenHash = hashToken(parsed.token);
+    const ended = await redis().script(END_BY_TOKEN, [`${sessionPrefix(parsed.tag)}${tokenHash}`], [userPrefix(parsed.tag), tokenHash]);
+    return Array.isArray(ended) && typeof ended[0] === "string" && typeof ended[1] === "string" ? { userId: ended[0], sessionId: ended[1] } : null;
+  }
+
+  function readUser(userId: string): Promise<UserRow | null> {
+    return readThrough(
+      cache,
+      `redis-user:${userId}`,
+      () =>
+        db().user.findUnique({
+          where: { id: userId },
+          select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, sessionGeneration: true },
+        }),
+      (user) => ({ userId: user.id }),
+    );
+  }
+
+  async function listFields(userId: string): Promise<Fields[]> {
+    const keys = userKeys(userId);
+    const reply = await redis().script(LIST, [keys.sessions, keys.gen], [keys.sessionPrefix, now()]);
+    const sessions: Fields[] = [];
+    if (!Array.isArray(reply)) return sessions;
+    for (let offset = 0; offset < reply.length; offset += FIELDS.length) {
+      const fields = fieldsOf(reply, offset);
+      if (fields) sessions.push(fields);
+    }
+    return sessions;
+  }
+
+  return {
+    listsAllSessions: true,
+
+    async createSession({ id: userId, role, generation }, meta, { persistent }) {
+      const token = generateToken();
+      const tokenHash = hashToken(token);
+      const t = now();
+      const abs = t + maxAgeMs;
+      const exp = Math.min(t + idleMs, abs);
+      const session: SessionInfo = {
+        id: generateSessionId(),
+        createdAt: new Date(t),
+        lastSeenAt: new Date(t),
+        expiresAt: new Date(exp),
+        userAgent: meta.userAgent?.slice(0, 512) ?? null,
+        ip: meta.ip,
+      };
+      const keys = userKeys(userId);
+      const fields: Fields = {
+        id: session.id,
+        uid: userId,
+        role,
+        gen: String(generation),
+        created: String(t),
+        seen: String(t),
+        exp: String(exp),
+        abs: String(abs),
+        ua: session.userAgent ?? "",
+        ip: session.ip ?? "",
+        per: persistent ? "1" : "0",
+      };
+      const created = await redis().script(
+        CREATE,
+        [`${keys.sessionPrefix}${tokenHash}`, keys.sessions, keys.gen],
+        [keys.sessionPrefix, tokenHash, t, generation, maxSessionsPerUser, ...FIELDS.flatMap((name) => [name, fields[name]])],
+      );
+      if (created !== 1) return null;
+      // An "end all sessions" whose PostgreSQL write landed after the caller's check but whose
+      // Redis step has not run yet: checked once more, so such a login says so (as the database strategy).
+      const cookieValue = `${keys.tag}.${token}`;
+      if (!(await isCurrentGeneration(db(), userId, generation))) {
+        await endByCookie(cookieValue);
+        return null;
+      }
+      // Like the database strategy: the cookie lives until the absolute cap, the server decides idle expiry.
+      return { cookieValue, maxAgeSeconds: options.maxAgeSeconds, persistent, session };
+    },
+
+    async validateSession(cookieValue) {
+      const s = await readSession(cookieValue);
+      return s && { sessionId: s.id, userId: s.uid, role: s.role === "admin" ? "admin" : "user" };
+    },
+
+    async loadCurrent({ userId, sessionId }, cookieValue) {
+      if (!cookieValue) return null;
+      const [s, user] = await Promise.all([readSession(cookieValue), readUser(userId)]);
+      if (!s || !user || s.uid !== userId || s.id !== sessionId) return null;
+      // PostgreSQL holds the generation (lib/session/generation.ts): a session Redis still has
+      // after an "end all" whose Redis step failed is refused here all the same.
+      if (String(user.sessionGeneration) !== s.gen || toPublicRole(user.role) !== s.role) {
+        await endByCookie(cookieValue);
+        return null;
+      }
+      return { user: toPublicUser(user), session: infoOf(s), generation: user.sessionGeneration, persistent: s.per === "1" };
+    },
+
+    invalidateSession(cookieValue) {
+      return endByCookie(cookieValue);
+    },
+
+    async invalidateUserSessions(userId, endOptions) {
+      // PostgreSQL first: its conditional write decides (password, generation). Then Redis ends
+      // every session at once and remembers the generation, so a login racing this cannot add one.
+      const generation = await endUserSessions(db(), cache, userId, endOptions);
+      if (generation === null) return null;
+      const keys = userKeys(userId);
+      await redis().script(END_ALL, [keys.sessions, keys.gen], [keys.sessionPrefix, generation, now() + maxAgeMs]);
+      return generation;
+    },
+
+    async invalidateUserSession(userId, sessionId) {
+      const keys = userKeys(userId);
+      // The user's own index only: another user's id answers exactly like an unknown one.
+      return (await redis().script(END_BY_ID, [keys.sessions], [keys.sessionPrefix, sessionId])) === 1;
+    },
+
+    async listUserSessions(userId) {
+      const sessions = await listFields(userId);
+      return sessions.map(infoOf).sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
+    },
+
+    async countActiveSessions(userIds) {
+      const counts = await Promise.all(userIds.map(async (id) => [id, (await listFields(id)).length] as const));
+      return new Map(counts);
+    },
+  };
+}
+
+export const redisStrategy: SessionStrategy = {
+  createStore: ({ db, env, now, cache }) => {
+    // lib/env.ts refuses SESSION_STRATEGY=redis without REDIS_URL; this is the type's proof of it.
+    const url = env.redisUrl;
+    if (!url) throw new Error("SESSION_STRATEGY=redis needs REDIS_URL");
+    return createRedisStore({
+      db,
+      redis: () => sharedRedis(url),
+      idleTimeoutSeconds: env.idleTimeoutSeconds,
+      maxAgeSeconds: env.maxAgeSeconds,
+      maxSessionsPerUser: env.maxSessionsPerUser,
+      now,
+      cache,
+    });
+  },
+  // Redis expires sessions itself (PEXPIREAT); indexes drop dead members as they are read.
+  deleteExpired: async () => ({}),
+};

@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { connectRedis } from "@/lib/redis";
+import { freePort } from "./server";
+
+/** Empties the run's logical database (REDIS_URL's /<db>): global-setup, once per run. */
+export async function flushRedis(url: string): Promise<void> {
+  const redis = connectRedis(url, { label: "test flush" });
+  try {
+    await redis.command(["FLUSHDB"]);
+  } finally {
+    await redis.close();
+  }
+}
+
+export type OwnRedis = { url: string; port: number; start: () => Promise<void>; stop: () => Promise<void> };
+
+/**
+ * A redis-server of the test's own (never the machine's), on a free loopback port, without
+ * persistence: the outage tests stop and start it. Started by `start()`, stopped by `stop()`
+ * (SIGTERM to this child only).
+ */
+export async function ownRedisServer(): Promise<OwnRedis> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  let exited: Promise<void> | undefined;
+  const own: OwnRedis = {
+    url: `redis://127.0.0.1:${port}/0`,
+    port,
+    async start() {
+      child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
+      exited = new Promise((resolve) => child!.once("exit", () => resolve()));
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const probe = connectRedis(own.url, { label: "test redis probe" });
+        try {
+          if ((await probe.command(["PING"])) === "PONG") return;
+        } catch {
+          // not listening yet
+        } finally {
+          await probe.close();
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`redis-server on port ${port} did not start`);
+    },
+    async stop() {
+      if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await exited;
+    },
+  };
+  await own.start();
+  return own;
+}

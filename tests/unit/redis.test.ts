@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { databaseProblem, describeDatabaseProblem } from "@/lib/db-errors";
+import { parseEnv } from "@/lib/env";
+import { describeRedisUrl, redisClientOptions, StoreUnavailableError } from "@/lib/redis";
+
+const valid = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/app", SESSION_SECRET: "s".repeat(32) };
+
+describe("REDIS_URL", () => {
+  it("is optional, and required by SESSION_STRATEGY=redis with a message that says so", () => {
+    expect(parseEnv(valid).redisUrl).toBeUndefined();
+    expect(parseEnv({ ...valid, REDIS_URL: "" }).redisUrl).toBeUndefined();
+    expect(() => parseEnv({ ...valid, SESSION_STRATEGY: "redis" })).toThrow(/REDIS_URL is not set, and SESSION_STRATEGY=redis keeps sessions there/);
+    expect(parseEnv({ ...valid, SESSION_STRATEGY: "redis", REDIS_URL: "redis://127.0.0.1:6379/5" })).toMatchObject({
+      sessionStrategy: "redis",
+      redisUrl: "redis://127.0.0.1:6379/5",
+    });
+  });
+
+  it("accepts redis:// and rediss:// only, with a database number as the path", () => {
+    expect(parseEnv({ ...valid, REDIS_URL: "rediss://default:pw@eu1.upstash.example:6380" }).redisUrl).toBe("rediss://default:pw@eu1.upstash.example:6380");
+    for (const bad of ["http://127.0.0.1:6379", "127.0.0.1:6379", "redis://127.0.0.1:6379/db", "valkey://x"]) {
+      expect(() => parseEnv({ ...valid, REDIS_URL: bad }), bad).toThrow(/REDIS_URL/);
+    }
+  });
+});
+
+describe("redisClientOptions", () => {
+  it("redis://: plain TCP, host, port, database, credentials; fails fast (no offline queue)", () => {
+    const options = redisClientOptions("redis://app:s%40cret@10.0.0.5:6390/3");
+    expect(options).toMatchObject({ username: "app", password: "s@cret", database: 3, disableOfflineQueue: true });
+    expect(options.socket).toMatchObject({ host: "10.0.0.5", port: 6390, tls: false, connectTimeout: 2000 });
+  });
+
+  it("rediss://: TLS with the certificate checked against the host name (SNI), default port 6379, database 0", () => {
+    const options = redisClientOptions("rediss://default:token@redis.example.com");
+    expect(options.socket).toMatchObject({ host: "redis.example.com", port: 6379, tls: true, servername: "redis.example.com", rejectUnauthorized: true });
+    expect(options).toMatchObject({ username: "default", password: "token", database: 0 });
+  });
+
+  it("IPv6 literals lose their brackets; reconnects back off to a second at most", () => {
+    const options = redisClientOptions("redis://[::1]:6379/0");
+    expect(options.socket).toMatchObject({ host: "::1" });
+    const strategy = (options.socket as { reconnectStrategy: (retries: number) => number }).reconnectStrategy;
+    expect([0, 1, 2, 10, 100].map(strategy)).toEqual([50, 100, 200, 1000, 1000]);
+  });
+
+  it("never puts the password in a message", () => {
+    expect(describeRedisUrl("rediss://default:hunter2@redis.example.com:6380/1")).toBe("rediss://redis.example.com:6380/1");
+  });
+});
+
+describe("StoreUnavailableError", () => {
+  it("is a store that cannot be reached (503, never 500), and its log line names REDIS_URL", () => {
+    const error = new StoreUnavailableError("Redis at redis://127.0.0.1:6379/5: connect ECONNREFUSED 127.0.0.1:6379");
+    const problem = databaseProblem(error);
+    expect(problem).toEqual({ kind: "unreachable", detail: error.message });
+    expect(describeDatabaseProblem(problem!)).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:6379\/5: .*check REDIS_URL/);
+    // Wrapped by a caller, it is still recognised.
+    expect(databaseProblem(new Error("login failed", { cause: error }))?.kind).toBe("unreachable");
+  });
+});
