@@ -52,13 +52,23 @@ export function parseRedisCookie(cookieValue: string): { tag: string; token: str
   return dot === 16 && TAG.test(tag) && looksLikeToken(token) ? { tag, token } : null;
 }
 
-// Shared Lua: a session is live while it exists, is not past either expiry and belongs to the
-// user's current generation (when Redis knows it). Dead ones are deleted as they are met.
-const LIVE = `
-local function live(key, gen, now)
+// Shared Lua. Generations wrap at 2^31 - 1 (lib/session/generation.ts), so "a is behind b" means
+// b is less than half the ring ahead of a. The user's gen key is a floor: sessions of a generation
+// behind it are dead, and it only ever moves forward.
+const BEHIND = `
+local function behind(a, b)
+  local d = (tonumber(b) - tonumber(a)) % 2147483647
+  return d > 0 and d < 1073741824
+end
+`;
+
+// A session is live while it exists, is not past either expiry and is not of a generation behind
+// the floor (when Redis knows one). Dead ones are deleted as they are met.
+const LIVE = `${BEHIND}
+local function live(key, floor, now)
   local s = redis.call('HMGET', key, ${FIELDS.map((f) => `'${f}'`).join(", ")})
   if not s[1] then return nil end
-  if (gen and gen ~= s[4]) or now >= tonumber(s[7]) or now >= tonumber(s[8]) then
+  if (floor and behind(s[4], floor)) or now >= tonumber(s[7]) or now >= tonumber(s[8]) then
     redis.call('DEL', key)
     return nil
   end
@@ -95,14 +105,21 @@ end
 return s`);
 
 // KEYS: session, index, gen. ARGV: session key prefix, token hash, now, generation, cap,
-// then the fields. 0 when the user's generation has moved on (no session), else 1.
+// then the fields. 0 when Redis holds a newer generation than the caller's (no session), else 1.
 // Dead members are dropped from the index, then the oldest beyond the cap are ended.
 const CREATE = lua(`${LIVE}
 local now = tonumber(ARGV[3])
-local gen = redis.call('GET', KEYS[3])
-if gen and gen ~= ARGV[4] then return 0 end
+local floor = redis.call('GET', KEYS[3])
+if floor and behind(ARGV[4], floor) then return 0 end
+-- The caller read its generation from PostgreSQL, which only moves forward: when Redis is behind
+-- it (an "end all" whose Redis step failed, or none recorded yet), the caller's is the floor now,
+-- and sessions of older generations go. Refusing instead would lock the user out until the key expired.
+if not floor or behind(floor, ARGV[4]) then
+  redis.call('SET', KEYS[3], ARGV[4])
+  floor = ARGV[4]
+end
 for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-  if not live(ARGV[1] .. member, gen, now) then redis.call('ZREM', KEYS[2], member) end
+  if not live(ARGV[1] .. member, floor, now) then redis.call('ZREM', KEYS[2], member) end
 end
 local fields = {}
 for i = 6, #ARGV, 2 do
@@ -129,7 +146,7 @@ if extra > 0 then
 end
 -- The index and the generation outlive every session they describe, and no longer.
 if redis.call('PEXPIRETIME', KEYS[2]) < abs then redis.call('PEXPIREAT', KEYS[2], abs) end
-if gen and redis.call('PEXPIRETIME', KEYS[3]) < abs then redis.call('PEXPIREAT', KEYS[3], abs) end
+if redis.call('PEXPIRETIME', KEYS[3]) < abs then redis.call('PEXPIREAT', KEYS[3], abs) end
 return 1`);
 
 // KEYS: session. ARGV: the tag's user key prefix, token hash. Returns {user id, public id} of
@@ -156,26 +173,35 @@ end
 return 0`);
 
 // KEYS: index, gen. ARGV: session key prefix, new generation, its expiry (epoch ms).
-// Ends every session of the user and records the generation, unless a newer one is recorded
-// already (two racing "end all" calls land in either order). Generations wrap at 2^31 - 1.
-const END_ALL = lua(`
-for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  redis.call('DEL', ARGV[1] .. member)
+// Raises the floor to the new generation (unless a newer one is recorded already: two racing
+// "end all" calls land in either order) and ends every session behind it. A session of the
+// floor's generation or newer was made after the newer "end all" and stays.
+const END_ALL = lua(`${BEHIND}
+local floor = redis.call('GET', KEYS[2])
+if not floor or behind(floor, ARGV[2]) then
+  redis.call('SET', KEYS[2], ARGV[2])
+  floor = ARGV[2]
 end
-redis.call('DEL', KEYS[1])
-local old = redis.call('GET', KEYS[2])
-local ahead = old and ((tonumber(ARGV[2]) - tonumber(old)) % 2147483647) or 1
-if ahead > 0 and ahead < 1073741824 then redis.call('SET', KEYS[2], ARGV[2]) end
+for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+  local gen = redis.call('HGET', ARGV[1] .. member, 'gen')
+  if not gen or behind(gen, floor) then
+    redis.call('DEL', ARGV[1] .. member)
+    redis.call('ZREM', KEYS[1], member)
+  end
+end
 if redis.call('PEXPIRETIME', KEYS[2]) < tonumber(ARGV[3]) then redis.call('PEXPIREAT', KEYS[2], ARGV[3]) end
 return 1`);
 
-// KEYS: index, gen. ARGV: session key prefix, now. Every live session's fields, flattened.
+// KEYS: index, gen. ARGV: session key prefix, now, the user's generation in PostgreSQL.
+// Every live session's fields, flattened. PostgreSQL's generation counts too: after an "end all"
+// whose Redis step failed, Redis's floor is behind and the ended sessions are still there.
 const LIST = lua(`${LIVE}
 local now = tonumber(ARGV[2])
-local gen = redis.call('GET', KEYS[2])
+local floor = redis.call('GET', KEYS[2])
+if not floor or behind(floor, ARGV[3]) then floor = ARGV[3] end
 local out = {}
 for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local s = live(ARGV[1] .. member, gen, now)
+  local s = live(ARGV[1] .. member, floor, now)
   if s then
     for _, value in ipairs(s) do out[#out + 1] = value or '' end
   else
@@ -256,9 +282,9 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     );
   }
 
-  async function listFields(userId: string): Promise<Fields[]> {
+  async function listFields(userId: string, generation: number): Promise<Fields[]> {
     const keys = userKeys(userId);
-    const reply = await redis().script(LIST, [keys.sessions, keys.gen], [keys.sessionPrefix, now()]);
+    const reply = await redis().script(LIST, [keys.sessions, keys.gen], [keys.sessionPrefix, now(), generation]);
     const sessions: Fields[] = [];
     if (!Array.isArray(reply)) return sessions;
     for (let offset = 0; offset < reply.length; offset += FIELDS.length) {
@@ -355,12 +381,21 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     },
 
     async listUserSessions(userId) {
-      const sessions = await listFields(userId);
+      const user = await db().user.findUnique({ where: { id: userId }, select: { sessionGeneration: true } });
+      if (!user) return [];
+      const sessions = await listFields(userId, user.sessionGeneration);
       return sessions.map(infoOf).sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
     },
 
     async countActiveSessions(userIds) {
-      const counts = await Promise.all(userIds.map(async (id) => [id, (await listFields(id)).length] as const));
+      const users = await db().user.findMany({ where: { id: { in: [...userIds] } }, select: { id: true, sessionGeneration: true } });
+      const generationOf = new Map(users.map((u) => [u.id, u.sessionGeneration]));
+      const counts = await Promise.all(
+        userIds.map(async (id) => {
+          const generation = generationOf.get(id);
+          return [id, generation === undefined ? 0 : (await listFields(id, generation)).length] as const;
+        }),
+      );
       return new Map(counts);
     },
   };

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { connectRedis, StoreUnavailableError } from "@/lib/redis";
+import { connectRedis, StoreUnavailableError, type RedisConnection } from "@/lib/redis";
 import { createRedisStore, parseRedisCookie, userTag } from "@/lib/session/redis";
 import { hashToken } from "@/lib/token";
 import type { SessionStore } from "@/lib/session/types";
@@ -186,6 +186,54 @@ describe("redis session store", () => {
     expect(await store.loadCurrent({ userId, sessionId: "nope" }, a.cookieValue)).toBeNull();
     expect(await store.loadCurrent({ userId, sessionId: a.session.id }, undefined)).toBeNull();
     expect(await store.loadCurrent({ userId, sessionId: a.session.id }, a.cookieValue)).toMatchObject({ user: { id: userId }, persistent: true });
+  });
+
+  it("a failed Redis step of an \"end all\" does not lock the user out: a login at PostgreSQL's newer generation is stored", async () => {
+    const old = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+    expect(await store.invalidateUserSessions(userId)).toBe(1); // Redis records generation 1
+    const ended = await createSessionOrFail(store, { id: userId, role: "user", generation: 1 }, meta);
+    // A second "end all" whose PostgreSQL write went through and whose Redis step did not.
+    await db().user.update({ where: { id: userId }, data: { sessionGeneration: 2 } });
+    const fresh = await createSessionOrFail(store, { id: userId, role: "user", generation: 2 }, meta);
+    expect(await store.loadCurrent({ userId, sessionId: fresh.session.id }, fresh.cookieValue)).toMatchObject({ generation: 2 });
+    expect(await redis().command(["GET", genKey(userId)])).toBe("2");
+    // The sessions the failed step should have ended are gone with it.
+    for (const s of [old, ended]) expect(await store.validateSession(s.cookieValue)).toBeNull();
+    expect(await redis().command(["ZRANGE", indexKey(userId), "0", "-1"])).toEqual([hashToken(parseRedisCookie(fresh.cookieValue)!.token)]);
+    // And a login that read the older generation is still refused.
+    expect(await store.createSession({ id: userId, role: "user", generation: 1 }, meta, { persistent: true })).toBeNull();
+  });
+
+  it("the session list and counts use PostgreSQL's generation too: sessions an unrecorded \"end all\" ended are not listed", async () => {
+    const a = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+    await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+    await db().user.update({ where: { id: userId }, data: { sessionGeneration: 1 } });
+    expect(await store.listUserSessions(userId, a.session)).toEqual([]);
+    expect(await store.countActiveSessions([userId])).toEqual(new Map([[userId, 0]]));
+    expect(await redis().command(["ZCARD", indexKey(userId)])).toBe(0);
+  });
+
+  it("an older \"end all\" whose Redis step lands after a newer one ends only sessions older than it", async () => {
+    // The first "end all"'s Redis step is held back until the test lets it run.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const slow: RedisConnection = {
+      ...redis(),
+      async script(source, keys, args) {
+        if (keys.length === 2 && source.source.includes("redis.call('SET'")) await held;
+        return redis().script(source, keys, args);
+      },
+    };
+    const slowStore = createRedisStore({ db, redis: () => slow, idleTimeoutSeconds: IDLE, maxAgeSeconds: MAX_AGE, maxSessionsPerUser: CAP, now: () => clock, prefix });
+    await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+    const first = slowStore.invalidateUserSessions(userId); // PostgreSQL: 1, Redis: held
+    await expect.poll(async () => (await db().user.findUniqueOrThrow({ where: { id: userId } })).sessionGeneration).toBe(1);
+    expect(await store.invalidateUserSessions(userId)).toBe(2);
+    const after = await createSessionOrFail(store, { id: userId, role: "user", generation: 2 }, meta);
+    release();
+    expect(await first).toBe(1);
+    expect(await store.validateSession(after.cookieValue)).toMatchObject({ sessionId: after.session.id });
+    expect(await redis().command(["GET", genKey(userId)])).toBe("2");
   });
 
   it("races: parallel logins never exceed the cap", async () => {
