@@ -137,11 +137,17 @@ for i = 6, #ARGV, 2 do
 end
 redis.call('PEXPIREAT', KEYS[1], exp)
 redis.call('ZADD', KEYS[2], created, ARGV[2])
+-- The oldest beyond the cap go, never the session being made: on a tie in creation time (same
+-- millisecond) or another instance's clock running ahead, it may not sort last.
 local extra = redis.call('ZCARD', KEYS[2]) - tonumber(ARGV[5])
 if extra > 0 then
-  for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, extra - 1)) do
-    redis.call('DEL', ARGV[1] .. member)
-    redis.call('ZREM', KEYS[2], member)
+  for _, member in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+    if extra <= 0 then break end
+    if member ~= ARGV[2] then
+      redis.call('DEL', ARGV[1] .. member)
+      redis.call('ZREM', KEYS[2], member)
+      extra = extra - 1
+    end
   end
 end
 -- The index and the generation outlive every session they describe, and no longer.

@@ -236,6 +236,15 @@ describe("redis session store", () => {
     expect(await redis().command(["GET", genKey(userId)])).toBe("2");
   });
 
+  it("the cap never evicts the session being made, even when every session has the same creation time", async () => {
+    // The clock stands still: every session is scored alike, and ties sort by token hash.
+    for (let i = 0; i < 20; i++) {
+      const made = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+      expect(await store.validateSession(made.cookieValue), `login ${i}`).toMatchObject({ sessionId: made.session.id });
+      expect(await redis().command(["ZCARD", indexKey(userId)])).toBe(Math.min(i + 1, CAP));
+    }
+  });
+
   it("races: parallel logins never exceed the cap", async () => {
     await Promise.all(Array.from({ length: 12 }, () => store.createSession({ id: userId, role: "user", generation: 0 }, meta, { persistent: true })));
     expect(await redis().command(["ZCARD", indexKey(userId)])).toBe(CAP);
