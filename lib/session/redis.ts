@@ -275,17 +275,17 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
     return Array.isArray(ended) && typeof ended[0] === "string" && typeof ended[1] === "string" ? { userId: ended[0], sessionId: ended[1] } : null;
   }
 
+  const userCacheKey = (userId: string) => `redis-user:${userId}`;
+
+  function readUserFresh(userId: string): Promise<UserRow | null> {
+    return db().user.findUnique({
+      where: { id: userId },
+      select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, sessionGeneration: true },
+    });
+  }
+
   function readUser(userId: string): Promise<UserRow | null> {
-    return readThrough(
-      cache,
-      `redis-user:${userId}`,
-      () =>
-        db().user.findUnique({
-          where: { id: userId },
-          select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, sessionGeneration: true },
-        }),
-      (user) => ({ userId: user.id }),
-    );
+    return readThrough(cache, userCacheKey(userId), () => readUserFresh(userId), (user) => ({ userId: user.id }));
   }
 
   async function listFields(userId: string, generation: number): Promise<Fields[]> {
@@ -355,13 +355,23 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
 
     async loadCurrent({ userId, sessionId }, cookieValue) {
       if (!cookieValue) return null;
-      const [s, user] = await Promise.all([readSession(cookieValue), readUser(userId)]);
-      if (!s || !user || s.uid !== userId || s.id !== sessionId) return null;
-      // PostgreSQL holds the generation (lib/session/generation.ts): a session Redis still has
-      // after an "end all" whose Redis step failed is refused here all the same.
-      if (String(user.sessionGeneration) !== s.gen || toPublicRole(user.role) !== s.role) {
-        await endByCookie(cookieValue);
-        return null;
+      const [s, cached] = await Promise.all([readSession(cookieValue), readUser(userId)]);
+      if (!s || s.uid !== userId || s.id !== sessionId) return null;
+      const matches = (user: UserRow) => String(user.sessionGeneration) === s.gen && toPublicRole(user.role) === s.role;
+      let user = cached;
+      if (!user || !matches(user)) {
+        // A cached row may be up to a second old: a session made a moment ago on another instance
+        // (a password change there: a new generation) would look stale against it. A session is
+        // ended on PostgreSQL's own word only, read now.
+        cache?.forget(userCacheKey(userId));
+        user = await readUserFresh(userId);
+        if (!user) return null;
+        // PostgreSQL holds the generation (lib/session/generation.ts): a session Redis still has
+        // after an "end all" whose Redis step failed is refused here all the same.
+        if (!matches(user)) {
+          await endByCookie(cookieValue);
+          return null;
+        }
       }
       return { user: toPublicUser(user), session: infoOf(s), generation: user.sessionGeneration, persistent: s.per === "1" };
     },

@@ -1,4 +1,4 @@
-import { createUser, expect, query, signIn, test } from "../fixtures";
+import { COOKIE, createUser, expect, query, signIn, test } from "../fixtures";
 import { send, statusOf } from "../support/plain-http";
 import { startNextServer, type RunningServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
@@ -93,6 +93,26 @@ test.describe("revocation across two instances", () => {
     await expectRevokedEverywhere(baseURL!, [cookie], async () => {
       expect((await send(`${baseURL}/api/admin/users/${user.id}/logout-all`, adminCookie, { method: "POST" })).status).toBe(200);
     });
+  });
+
+  test("a password change on one instance: the new session works on the other at once", async ({ baseURL, user }) => {
+    const cookie = await signIn(baseURL!, user);
+    // The other instance has served this user: it holds their row from before the change.
+    await warm(baseURL!, [cookie]);
+    const body = { currentPassword: user.password, newPassword: "another long passphrase" };
+    const response = await send(`${baseURL}/api/auth/password`, cookie, { method: "POST", body });
+    expect(response.status).toBe(200);
+    const renewed = response.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0]!)
+      .find((c) => c.startsWith(`${COOKIE}=`) && c.length > COOKIE.length + 1)
+      ?.slice(COOKIE.length + 1);
+    expect(renewed, "the device that changed the password gets a new session").toBeTruthy();
+    // Straight away, before any cache on the other instance could have caught up: a cached row
+    // of the old generation must not end (nor refuse) the session of the new one.
+    for (let i = 0; i < 3; i++) expect(await sessionStatus(other.url, renewed!)).toBe(200);
+    expect(await sessionStatus(baseURL!, renewed!)).toBe(200);
+    expect(await sessionStatus(other.url, cookie)).toBe(401);
   });
 
   test("a revocation typed by hand into the database (the triggers log what the app did not do)", async ({ baseURL, user }) => {

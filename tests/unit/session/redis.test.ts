@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { connectRedis, StoreUnavailableError, type RedisConnection } from "@/lib/redis";
+import type { SessionCache } from "@/lib/session/cache";
 import { createRedisStore, parseRedisCookie, userTag } from "@/lib/session/redis";
 import { hashToken } from "@/lib/token";
 import type { SessionStore } from "@/lib/session/types";
@@ -234,6 +235,33 @@ describe("redis session store", () => {
     expect(await first).toBe(1);
     expect(await store.validateSession(after.cookieValue)).toMatchObject({ sessionId: after.session.id });
     expect(await redis().command(["GET", genKey(userId)])).toBe("2");
+  });
+
+  it("loadCurrent never ends a session on the word of a cached user row: a session of a newer generation is checked against PostgreSQL", async () => {
+    const row = await db().user.findUniqueOrThrow({
+      where: { id: userId },
+      select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, sessionGeneration: true },
+    });
+    const forgotten: string[] = [];
+    // Another instance's cache, still holding the row from before a password change made elsewhere.
+    const staleCache: SessionCache = {
+      ready: async () => true,
+      get: <T,>() => row as T,
+      mark: () => 0,
+      set: () => undefined,
+      forget: (key) => void forgotten.push(key),
+      catchUp: async () => undefined,
+    };
+    const cached = createRedisStore({ db, redis, idleTimeoutSeconds: IDLE, maxAgeSeconds: MAX_AGE, maxSessionsPerUser: CAP, now: () => clock, prefix, cache: staleCache });
+    expect(await store.invalidateUserSessions(userId)).toBe(1);
+    const fresh = await createSessionOrFail(store, { id: userId, role: "user", generation: 1 }, meta);
+    expect(await cached.loadCurrent({ userId, sessionId: fresh.session.id }, fresh.cookieValue)).toMatchObject({ generation: 1, session: { id: fresh.session.id } });
+    expect(forgotten).toEqual([`redis-user:${userId}`]);
+    expect(await store.validateSession(fresh.cookieValue)).not.toBeNull();
+    // A session PostgreSQL has really left is still refused, and ended.
+    await db().user.update({ where: { id: userId }, data: { sessionGeneration: 2 } });
+    expect(await cached.loadCurrent({ userId, sessionId: fresh.session.id }, fresh.cookieValue)).toBeNull();
+    expect(await store.validateSession(fresh.cookieValue)).toBeNull();
   });
 
   it("the cap never evicts the session being made, even when every session has the same creation time", async () => {
