@@ -70,9 +70,9 @@ export function redisClientOptions(url: string): RedisClientOptions {
 type Client = ReturnType<typeof createClient>;
 
 export type RedisConnection = {
-  /** Runs a Lua script (EVALSHA, loading it on NOSCRIPT) with the command timeout. */
+  /** Runs a Lua script (EVALSHA, loading it on NOSCRIPT) within the command deadline. */
   script(source: LuaScript, keys: string[], args: Array<string | number>): Promise<unknown>;
-  /** Any other command, e.g. `["FLUSHDB"]`, with the command timeout. */
+  /** Any other command, e.g. `["FLUSHDB"]`, within the command deadline. */
   command(args: string[]): Promise<unknown>;
   close(): Promise<void>;
 };
@@ -83,68 +83,125 @@ export function lua(source: string): LuaScript {
   return { source, sha: createHash("sha1").update(source).digest("hex") };
 }
 
-/** Builds a connection: it connects at once and keeps reconnecting in the background. */
+/**
+ * Builds a connection: it connects at once and keeps reconnecting in the background.
+ *
+ * Every call has its own deadline (COMMAND_TIMEOUT_MS): node-redis's command timeout only covers
+ * the wait to be written, so a Redis that stops answering (stopped, black-holed, a half-open
+ * connection) would leave a written command pending forever. When the deadline passes, the client
+ * is destroyed (every command pending on it is rejected, and no late reply can be matched to
+ * another command) and a fresh one connects in its place.
+ */
 export function connectRedis(url: string, options: { label?: string } = {}): RedisConnection {
   const where = `Redis at ${describeRedisUrl(url)}`;
-  const client: Client = createClient(redisClientOptions(url));
+  const label = options.label ?? "redis";
   let lastLogged = 0;
-  // node-redis emits every socket error; without a listener one would crash the process.
-  client.on("error", (error: unknown) => {
+  let everReady = false;
+  let closed = false;
+  // Since when the current client has not been ready (null while it is).
+  let notReadySince: number | null = Date.now();
+
+  function log(message: string) {
     // One line per ten seconds: an outage is reported, not a log line per reconnect attempt.
     if (Date.now() - lastLogged < 10_000) return;
     lastLogged = Date.now();
-    console.error(`${options.label ?? "redis"}: ${where} is unreachable: ${error instanceof Error ? error.message : String(error)}`);
-  });
-  let connecting: Promise<unknown> | null = client.connect().catch(() => undefined);
-  let everReady = false;
-  client.on("ready", () => (everReady = true));
-  const timed = client.withCommandOptions({ timeout: COMMAND_TIMEOUT_MS });
-
-  /**
-   * Resolves once connected: a first connection may take up to the connect timeout, a
-   * reconnection during an outage a moment (RECONNECT_WAIT_MS), so requests fail fast meanwhile.
-   */
-  async function ready(): Promise<void> {
-    if (client.isReady) return;
-    if (!client.isOpen && connecting === null) connecting = client.connect().catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => client.once("ready", resolve)),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, everReady ? RECONNECT_WAIT_MS : CONNECT_TIMEOUT_MS))),
-    ]);
-    clearTimeout(timer);
-    if (!client.isReady) throw new StoreUnavailableError(`${where} is unreachable (not connected)`);
+    console.error(`${label}: ${where} ${message}`);
   }
 
-  async function call<T>(run: () => Promise<T>): Promise<T> {
-    await ready();
+  function start(): Client {
+    const fresh: Client = createClient(redisClientOptions(url));
+    // node-redis emits every socket error; without a listener one would crash the process. A
+    // replaced client keeps its listener: it may still report the socket it is tearing down.
+    fresh.on("error", (error: unknown) => log(`is unreachable: ${error instanceof Error ? error.message : String(error)}`));
+    fresh.on("ready", () => {
+      everReady = true;
+      if (fresh === client) notReadySince = null;
+    });
+    fresh.on("end", () => {
+      if (fresh === client) notReadySince ??= Date.now();
+    });
+    fresh.connect().catch(() => undefined);
+    return fresh;
+  }
+
+  let client = start();
+
+  /** Drops `stale` (if it is still the current client) for a fresh one. */
+  function replace(stale: Client) {
+    if (closed || stale !== client) return;
+    stale.destroy();
+    client = start();
+    notReadySince = Date.now();
+  }
+
+  /**
+   * The ready client: a first connection may take up to the connect timeout, a reconnection
+   * during an outage a moment (RECONNECT_WAIT_MS), so requests fail fast meanwhile.
+   */
+  async function ready(): Promise<Client> {
+    if (closed) throw new StoreUnavailableError(`${where}: the connection is closed`);
+    if (client.isReady) return client;
+    // A connection that is open but never becomes ready (its handshake sent to a Redis that does
+    // not answer, and node-redis has no deadline for that) is replaced like a silent command.
+    notReadySince ??= Date.now();
+    if (Date.now() - notReadySince > CONNECT_TIMEOUT_MS + COMMAND_TIMEOUT_MS) replace(client);
+    const waitingOn = client;
+    let timer: NodeJS.Timeout | undefined;
+    let onReady: (() => void) | undefined;
     try {
-      return await run();
+      await new Promise<void>((resolve) => {
+        onReady = resolve;
+        waitingOn.once("ready", onReady);
+        timer = setTimeout(resolve, everReady ? RECONNECT_WAIT_MS : CONNECT_TIMEOUT_MS);
+      });
+    } finally {
+      // Removed whichever came first: during an outage every request would otherwise leave one.
+      clearTimeout(timer);
+      if (onReady) waitingOn.removeListener("ready", onReady);
+    }
+    if (!client.isReady) throw new StoreUnavailableError(`${where} is unreachable (not connected)`);
+    return client;
+  }
+
+  async function call<T>(run: (on: Client) => Promise<T>): Promise<T> {
+    const on = await ready();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        replace(on);
+        reject(new StoreUnavailableError(`${where}: no answer within ${COMMAND_TIMEOUT_MS} ms`));
+      }, COMMAND_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([run(on), deadline]);
     } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
       if (error instanceof ErrorReply && !UNAVAILABLE_REPLIES.test(error.message)) throw error;
       throw new StoreUnavailableError(`${where}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
   return {
     script(source, keys, args) {
       const options = { keys, arguments: args.map(String) };
-      return call(async () => {
+      return call(async (on) => {
         try {
-          return await timed.evalSha(source.sha, options);
+          return await on.evalSha(source.sha, options);
         } catch (error) {
           // A fresh server (restart, failover) has no script cache: load it once with EVAL.
           if (!(error instanceof ErrorReply && error.message.startsWith("NOSCRIPT"))) throw error;
-          return timed.eval(source.source, options);
+          return on.eval(source.source, options);
         }
       });
     },
     command(args) {
-      return call(() => client.sendCommand(args, { timeout: COMMAND_TIMEOUT_MS }));
+      return call((on) => on.sendCommand(args));
     },
     async close() {
-      connecting = null;
-      if (client.isOpen) await client.close();
+      closed = true;
+      if (client.isReady) await client.close();
       else client.destroy();
     },
   };

@@ -4,13 +4,14 @@ import { startNextServer, type RunningServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
 // Redis goes away mid-run (SPEC §9): a redis-server of this test's own (never the machine's),
-// stopped and started again under a running app. With REDIS_URL set, rate limits live there under
+// stopped and started again under a running app, then paused (SIGSTOP: the connection stays up,
+// nothing answers) and resumed. With REDIS_URL set, rate limits live there under
 // every strategy, so logins refuse with 503; under SESSION_STRATEGY=redis sessions live there
 // too, so protected pages and APIs answer 503. Nothing passes, nothing hangs, and the app
 // recovers by itself once Redis is back.
 
 const STRATEGY = process.env.SESSION_STRATEGY ?? "database";
-// Connect and command timeouts are 2 s (lib/redis.ts): every answer well within this.
+// Connect timeout and command deadline are 2 s (lib/redis.ts): every answer well within this.
 const PROMPT_MS = 5000;
 
 let redis: OwnRedis;
@@ -84,4 +85,34 @@ test("Redis stopped: login 503, and under the redis strategy protected pages and
   expect((await timed("/api/auth/session", { cookie })).status).toBe(STRATEGY === "redis" ? 401 : 200);
   const again = await signIn(server.url, user);
   expect((await timed("/api/auth/session", { cookie: again })).status).toBe(200);
+});
+
+test("Redis stops answering (SIGSTOP: connected but silent): 503 within a few seconds, never a hang; back by itself after SIGCONT", async ({ user }) => {
+  const cookie = await signIn(server.url, user);
+  expect((await timed("/api/auth/session", { cookie })).status).toBe(200);
+
+  // The connection stays up and commands are written; no answer ever comes. Only the app's own
+  // deadline on each command (lib/redis.ts) stops a request waiting forever.
+  redis.pause();
+  try {
+    for (let i = 0; i < 3; i++) {
+      const login = await timed("/api/auth/login", { body: { email: user.email, password: user.password } });
+      expect(login.status, login.body).toBe(503);
+      expect(login.ms).toBeLessThan(PROMPT_MS);
+      const api = await timed("/api/auth/session", { cookie });
+      const page = await timed("/dashboard", { cookie });
+      expect(api.status).toBe(STRATEGY === "redis" ? 503 : 200);
+      expect(page.status).toBe(STRATEGY === "redis" ? 503 : 200);
+      expect(api.ms).toBeLessThan(PROMPT_MS);
+      expect(page.ms).toBeLessThan(PROMPT_MS);
+    }
+  } finally {
+    redis.resume();
+  }
+
+  await expect
+    .poll(async () => (await timed("/api/auth/login", { body: { email: user.email, password: user.password } })).status, { timeout: 10_000 })
+    .toBe(200);
+  // The server only paused: it kept every session, and the old cookie is good again.
+  expect((await timed("/api/auth/session", { cookie })).status).toBe(200);
 });

@@ -12,17 +12,30 @@ export async function flushRedis(url: string): Promise<void> {
   }
 }
 
-export type OwnRedis = { url: string; port: number; start: () => Promise<void>; stop: () => Promise<void> };
+export type OwnRedis = {
+  url: string;
+  port: number;
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
+  /** SIGSTOP: the server keeps its connections (and the kernel accepts new ones) but answers nothing. */
+  pause: () => void;
+  /** SIGCONT: it answers again, with everything it held. */
+  resume: () => void;
+};
 
 /**
  * A redis-server of the test's own (never the machine's), on a free loopback port, without
- * persistence: the outage tests stop and start it. Started by `start()`, stopped by `stop()`
- * (SIGTERM to this child only).
+ * persistence: the outage tests stop and start it, or pause and resume it. Started by `start()`,
+ * stopped by `stop()`; every signal goes to this child only.
  */
 export async function ownRedisServer(): Promise<OwnRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   let exited: Promise<void> | undefined;
+  let paused = false;
+  const signal = (name: NodeJS.Signals) => {
+    if (child && child.exitCode === null && child.signalCode === null) child.kill(name);
+  };
   const own: OwnRedis = {
     url: `redis://127.0.0.1:${port}/0`,
     port,
@@ -44,8 +57,18 @@ export async function ownRedisServer(): Promise<OwnRedis> {
       throw new Error(`redis-server on port ${port} did not start`);
     },
     async stop() {
-      if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      // A stopped process would hold SIGTERM until continued.
+      if (paused) own.resume();
+      signal("SIGTERM");
       await exited;
+    },
+    pause() {
+      signal("SIGSTOP");
+      paused = true;
+    },
+    resume() {
+      signal("SIGCONT");
+      paused = false;
     },
   };
   await own.start();

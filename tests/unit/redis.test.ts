@@ -1,7 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { EventEmitter } from "node:events";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { databaseProblem, describeDatabaseProblem } from "@/lib/db-errors";
 import { parseEnv } from "@/lib/env";
-import { describeRedisUrl, redisClientOptions, StoreUnavailableError } from "@/lib/redis";
+import { COMMAND_TIMEOUT_MS, connectRedis, describeRedisUrl, redisClientOptions, StoreUnavailableError } from "@/lib/redis";
+import { ownRedisServer, type OwnRedis } from "@/tests/support/redis-server";
 
 const valid = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/app", SESSION_SECRET: "s".repeat(32) };
 
@@ -58,4 +60,53 @@ describe("StoreUnavailableError", () => {
     // Wrapped by a caller, it is still recognised.
     expect(databaseProblem(new Error("login failed", { cause: error }))?.kind).toBe("unreachable");
   });
+});
+
+describe("a Redis that stops answering", () => {
+  let own: OwnRedis;
+
+  beforeAll(async () => {
+    own = await ownRedisServer();
+  });
+
+  afterAll(async () => {
+    await own?.stop();
+  });
+
+  it("a command gets StoreUnavailableError at its own deadline, later ones fail fast and leave no listener behind, and the connection recovers by itself", async () => {
+    // Every "ready" listener anyone adds with once(): each must have fired or been removed by the end.
+    const waiting: Array<{ emitter: EventEmitter; listener: (...args: unknown[]) => void }> = [];
+    const once = EventEmitter.prototype.once;
+    const spy = vi.spyOn(EventEmitter.prototype, "once").mockImplementation(function (this: EventEmitter, event, listener) {
+      if (event === "ready") waiting.push({ emitter: this, listener });
+      return once.call(this, event, listener);
+    });
+    const connection = connectRedis(own.url, { label: "test paused redis" });
+    try {
+      expect(await connection.command(["SET", "k", "v"])).toBe("OK");
+      own.pause(); // SIGSTOP to the test's own redis-server: connected, silent
+      try {
+        let started = Date.now();
+        await expect(connection.command(["GET", "k"])).rejects.toBeInstanceOf(StoreUnavailableError);
+        expect(Date.now() - started).toBeGreaterThanOrEqual(COMMAND_TIMEOUT_MS - 50);
+        expect(Date.now() - started).toBeLessThan(COMMAND_TIMEOUT_MS + 1000);
+        // The silent connection was dropped: the next calls wait for a new one briefly, never for Redis.
+        for (let i = 0; i < 5; i++) {
+          started = Date.now();
+          await expect(connection.command(["GET", "k"])).rejects.toBeInstanceOf(StoreUnavailableError);
+          expect(Date.now() - started).toBeLessThan(COMMAND_TIMEOUT_MS + 1000);
+        }
+        // Each of those waits gave up on its own: none left a listener behind (one per request
+        // for as long as an outage lasts, otherwise).
+        expect(waiting.length).toBeGreaterThanOrEqual(5);
+        expect(waiting.filter(({ emitter, listener }) => emitter.listeners("ready").includes(listener))).toEqual([]);
+      } finally {
+        own.resume();
+      }
+      await expect.poll(() => connection.command(["GET", "k"]).catch(() => "unavailable"), { timeout: 10_000 }).toBe("v");
+    } finally {
+      spy.mockRestore();
+      await connection.close();
+    }
+  }, 40_000);
 });
