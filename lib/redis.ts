@@ -84,6 +84,18 @@ export function lua(source: string): LuaScript {
 }
 
 /**
+ * What to say at start-up about Redis's `maxmemory-policy`, or null when it is safe. Every key
+ * the app writes has an expiry, so a `volatile-*` policy may evict lock-outs (lifting brute-force
+ * protection), a user's index (a cap or logout everywhere that misses sessions) or a generation
+ * key; an `allkeys-*` one live sessions too. Only `noeviction` fails closed (OOM → 503).
+ */
+export function evictionPolicyWarning(policy: string): string | null {
+  return policy === "noeviction"
+    ? null
+    : `maxmemory-policy is ${policy}: Redis may evict rate-limit lock-outs and session indexes when full. Set maxmemory-policy noeviction (docs/deployment.md).`;
+}
+
+/**
  * Builds a connection: it connects at once and keeps reconnecting in the background.
  *
  * Every call has its own deadline (COMMAND_TIMEOUT_MS): node-redis's command timeout only covers
@@ -98,6 +110,7 @@ export function connectRedis(url: string, options: { label?: string } = {}): Red
   let lastLogged = 0;
   let everReady = false;
   let closed = false;
+  let policyChecked = false;
   // Since when the current client has not been ready (null while it is).
   let notReadySince: number | null = Date.now();
 
@@ -116,12 +129,27 @@ export function connectRedis(url: string, options: { label?: string } = {}): Red
     fresh.on("ready", () => {
       everReady = true;
       if (fresh === client) notReadySince = null;
+      if (!policyChecked) checkEvictionPolicy(fresh);
     });
     fresh.on("end", () => {
       if (fresh === client) notReadySince ??= Date.now();
     });
     fresh.connect().catch(() => undefined);
     return fresh;
+  }
+
+  function checkEvictionPolicy(on: Client) {
+    policyChecked = true;
+    on.sendCommand(["CONFIG", "GET", "maxmemory-policy"]).then(
+      (reply: unknown) => {
+        // RESP3 answers a map, RESP2 a flat list.
+        const policy = Array.isArray(reply) ? reply[1] : reply && typeof reply === "object" ? Object.values(reply)[0] : undefined;
+        const warning = typeof policy === "string" ? evictionPolicyWarning(policy) : null;
+        if (warning) console.warn(`${label}: ${where}: ${warning}`);
+      },
+      // Managed services often disable CONFIG: nothing to check then.
+      () => undefined,
+    );
   }
 
   let client = start();

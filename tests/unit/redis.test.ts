@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { databaseProblem, describeDatabaseProblem } from "@/lib/db-errors";
 import { parseEnv } from "@/lib/env";
-import { COMMAND_TIMEOUT_MS, connectRedis, describeRedisUrl, redisClientOptions, StoreUnavailableError } from "@/lib/redis";
+import { COMMAND_TIMEOUT_MS, connectRedis, describeRedisUrl, evictionPolicyWarning, redisClientOptions, StoreUnavailableError } from "@/lib/redis";
 import { ownRedisServer, type OwnRedis } from "@/tests/support/redis-server";
 
 const valid = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/app", SESSION_SECRET: "s".repeat(32) };
@@ -62,6 +62,15 @@ describe("StoreUnavailableError", () => {
   });
 });
 
+describe("evictionPolicyWarning", () => {
+  it("accepts noeviction only: every key has an expiry, so volatile-* may evict lock-outs and indexes", () => {
+    expect(evictionPolicyWarning("noeviction")).toBeNull();
+    for (const policy of ["volatile-lru", "volatile-ttl", "allkeys-lru", "allkeys-random"]) {
+      expect(evictionPolicyWarning(policy), policy).toMatch(/maxmemory-policy noeviction/);
+    }
+  });
+});
+
 describe("a Redis that stops answering", () => {
   let own: OwnRedis;
 
@@ -109,4 +118,19 @@ describe("a Redis that stops answering", () => {
       await connection.close();
     }
   }, 40_000);
+
+  it("warns at connect when maxmemory-policy is not noeviction", async () => {
+    const setup = connectRedis(own.url, { label: "test policy" });
+    await setup.command(["CONFIG", "SET", "maxmemory-policy", "volatile-lru"]);
+    await setup.close();
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const connection = connectRedis(own.url, { label: "test policy" });
+    try {
+      await connection.command(["PING"]);
+      await expect.poll(() => warn.mock.calls.map((call) => String(call[0]))).toEqual([expect.stringMatching(/maxmemory-policy is volatile-lru: .*noeviction/)]);
+    } finally {
+      warn.mockRestore();
+      await connection.close();
+    }
+  });
 });
