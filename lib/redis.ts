@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { isIP } from "node:net";
 import { createClient, ErrorReply, type RedisClientOptions } from "redis";
 
 /**
@@ -56,8 +57,10 @@ export function redisClientOptions(url: string): RedisClientOptions {
   };
   return {
     // Managed Redis (Upstash, Redis Cloud, ElastiCache in transit encryption) speaks TLS on
-    // rediss://: the certificate is verified against the host name (SNI set), never skipped.
-    socket: tls ? { ...common, tls: true, servername: host, rejectUnauthorized: true } : { ...common, tls: false },
+    // rediss://: the certificate is verified against the host, never skipped. SNI carries a host
+    // name only (RFC 6066 §3): for an IP address Node checks the certificate's IP entries itself,
+    // and setting servername to one is deprecated (DEP0123).
+    socket: tls ? { ...common, tls: true, ...(isIP(host) ? {} : { servername: host }), rejectUnauthorized: true } : { ...common, tls: false },
     username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
     password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
     database,

@@ -39,6 +39,14 @@ describe("redisClientOptions", () => {
     expect(options).toMatchObject({ username: "default", password: "token", database: 0 });
   });
 
+  it("rediss:// to an IP address: no SNI server name (RFC 6066 allows host names only; Node deprecates an IP there, DEP0123), still verified", () => {
+    for (const url of ["rediss://default:token@10.0.0.5:6380/0", "rediss://[::1]:6380"]) {
+      const socket = redisClientOptions(url).socket as Record<string, unknown>;
+      expect(socket, url).toMatchObject({ tls: true, rejectUnauthorized: true });
+      expect(socket, url).not.toHaveProperty("servername");
+    }
+  });
+
   it("IPv6 literals lose their brackets; reconnects back off to a second at most", () => {
     const options = redisClientOptions("redis://[::1]:6379/0");
     expect(options.socket).toMatchObject({ host: "::1" });
