@@ -34,7 +34,26 @@ const sessionSecrets = z
 function isRedisUrl(value: string): boolean {
   if (!URL.canParse(value)) return false;
   const url = new URL(value);
-  return (url.protocol === "redis:" || url.protocol === "rediss:") && url.hostname !== "" && /^\/?(\d+)?$/.test(url.pathname) && url.search === "" && url.hash === "";
+  return (
+    (url.protocol === "redis:" || url.protocol === "rediss:") &&
+    url.hostname !== "" &&
+    /^\/?(\d+)?$/.test(url.pathname) &&
+    url.search === "" &&
+    url.hash === "" &&
+    // The credentials are percent-decoded at connect time (lib/redis.ts): a bad escape is refused
+    // here, at start-up, rather than by the first request.
+    decodes(url.username) &&
+    decodes(url.password)
+  );
+}
+
+function decodes(component: string): boolean {
+  try {
+    decodeURIComponent(component);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");

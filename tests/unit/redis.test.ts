@@ -24,6 +24,14 @@ describe("REDIS_URL", () => {
       expect(() => parseEnv({ ...valid, REDIS_URL: bad }), bad).toThrow(/REDIS_URL/);
     }
   });
+
+  it("refuses credentials with a bad percent escape at start-up, not at the first request", () => {
+    for (const bad of ["redis://:pa%ss@127.0.0.1:6379/0", "rediss://us%zzer:pw@redis.example.com:6380"]) {
+      expect(() => redisClientOptions(bad), bad).toThrow(URIError);
+      expect(() => parseEnv({ ...valid, REDIS_URL: bad }), bad).toThrow(/REDIS_URL/);
+    }
+    expect(parseEnv({ ...valid, REDIS_URL: "redis://:pa%25ss@127.0.0.1:6379/0" }).redisUrl).toBe("redis://:pa%25ss@127.0.0.1:6379/0");
+  });
 });
 
 describe("redisClientOptions", () => {
