@@ -13,7 +13,8 @@ import { TEST_ENV, serverEnv } from "./support/test-env";
 // data, each with its own users and email addresses.
 export default async function globalSetup() {
   // With REDIS_URL (sessions under SESSION_STRATEGY=redis, rate limits under any), the run owns
-  // that logical database: it starts empty, like the run's fresh PostgreSQL database.
+  // that logical database: it starts empty, like the run's fresh PostgreSQL database. A loopback
+  // Redis only: flushRedis refuses any other.
   if (process.env.REDIS_URL) await flushRedis(process.env.REDIS_URL);
   const mailDir = mkdtempSync(path.join(tmpdir(), "cloakroom-mail-"));
   const mailbox = await startMailbox(mailDir);

@@ -1,9 +1,19 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { connectRedis } from "@/lib/redis";
+import { connectRedis, describeRedisUrl } from "@/lib/redis";
 import { freePort } from "./server";
 
-/** Empties the run's logical database (REDIS_URL's /<db>): global-setup, once per run. */
+const LOOPBACK = new Set(["127.0.0.1", "::1", "[::1]", "localhost"]);
+
+/**
+ * Empties the run's logical database (REDIS_URL's /<db>): global-setup, once per run. Only on
+ * this machine: a REDIS_URL left in the shell from other work (a staging or production Redis)
+ * makes the run refuse to start instead of wiping that database.
+ */
 export async function flushRedis(url: string): Promise<void> {
+  const host = new URL(url).hostname;
+  if (!LOOPBACK.has(host)) {
+    throw new Error(`The test run empties REDIS_URL's database at start and does so only on a loopback address; ${describeRedisUrl(url)} is not one. Point REDIS_URL at a local Redis (redis://127.0.0.1:6379/5).`);
+  }
   const redis = connectRedis(url, { label: "test flush" });
   try {
     await redis.command(["FLUSHDB"]);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { databaseProblem, describeDatabaseProblem } from "@/lib/db-errors";
 import { parseEnv } from "@/lib/env";
 import { COMMAND_TIMEOUT_MS, connectRedis, describeRedisUrl, evictionPolicyWarning, redisClientOptions, StoreUnavailableError } from "@/lib/redis";
-import { ownRedisServer, type OwnRedis } from "@/tests/support/redis-server";
+import { flushRedis, ownRedisServer, type OwnRedis } from "@/tests/support/redis-server";
 
 const valid = { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/app", SESSION_SECRET: "s".repeat(32) };
 
@@ -147,6 +147,16 @@ describe("a Redis that stops answering", () => {
     } finally {
       warn.mockRestore();
       await connection.close();
+    }
+  });
+});
+
+describe("flushRedis (the test run's start)", () => {
+  it("refuses any Redis but a loopback one, before connecting, and never names the password", async () => {
+    for (const url of ["redis://:hunter2@10.0.0.5:6379/1", "rediss://default:hunter2@redis.example.com:6380/0"]) {
+      const refused = flushRedis(url);
+      await expect(refused, url).rejects.toThrow(/only on a loopback address/);
+      await expect(refused, url).rejects.not.toThrow(/hunter2/);
     }
   });
 });
