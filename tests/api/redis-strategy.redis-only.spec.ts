@@ -37,9 +37,10 @@ test.describe("redis sessions", () => {
     expect(tag).toBe(tagOf(user.id));
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const keys = await dumpKeys(redis, `cr:{${tag}}:`);
-    // The signup's session and this login's, and the user's index: nothing else.
-    expect(keys.map((k) => k.key)).toEqual(expect.arrayContaining([indexKey(user.id), sessionKey(cookie)]));
-    for (const k of keys) expect(k.key).toMatch(new RegExp(`^cr:\\{${tag}\\}:(s:[0-9a-f]{64}|u:${user.id}:sessions)$`));
+    // The signup's session and this login's, the user's index and generation floor: nothing else.
+    expect(keys.map((k) => k.key)).toEqual(expect.arrayContaining([indexKey(user.id), sessionKey(cookie), genKey(user.id)]));
+    for (const k of keys) expect(k.key).toMatch(new RegExp(`^cr:\\{${tag}\\}:(s:[0-9a-f]{64}|u:${user.id}:(sessions|gen))$`));
+    expect(keys.find((k) => k.key === genKey(user.id))?.values).toEqual(["0"]);
     for (const k of keys) {
       expect(k.key).not.toContain(token);
       expect(k.values.join(" ")).not.toContain(token);
