@@ -197,14 +197,23 @@ export function connectRedis(url: string, options: { label?: string } = {}): Red
   async function call<T>(run: (on: Client) => Promise<T>): Promise<T> {
     const on = await ready();
     let timer: NodeJS.Timeout | undefined;
+    let answered = false;
+    const running = run(on).finally(() => {
+      answered = true;
+    });
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        replace(on);
-        reject(new StoreUnavailableError(`${where}: no answer within ${COMMAND_TIMEOUT_MS} ms`));
+        // After a blocked event loop, timers run before sockets are read: a reply already waiting
+        // must still win, so decide only after this turn's I/O (setImmediate runs after it).
+        setImmediate(() => {
+          if (answered) return;
+          replace(on);
+          reject(new StoreUnavailableError(`${where}: no answer within ${COMMAND_TIMEOUT_MS} ms`));
+        });
       }, COMMAND_TIMEOUT_MS);
     });
     try {
-      return await Promise.race([run(on), deadline]);
+      return await Promise.race([running, deadline]);
     } catch (error) {
       if (error instanceof StoreUnavailableError) throw error;
       if (error instanceof ErrorReply && !UNAVAILABLE_REPLIES.test(error.message)) throw error;

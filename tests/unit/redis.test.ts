@@ -135,6 +135,32 @@ describe("a Redis that stops answering", () => {
     }
   }, 40_000);
 
+  it("a reply that reached the socket while the event loop was blocked past the deadline still wins, and the connection is kept", async () => {
+    const connection = connectRedis(own.url, { label: "test blocked event loop" });
+    try {
+      expect(await connection.command(["SET", "blocked", "v"])).toBe("OK");
+      const answer = connection.command(["GET", "blocked"]);
+      // Once the command is written (its deadline running), block the event loop past the deadline
+      // (a long GC pause or render): Redis answers meanwhile and the reply waits in the socket.
+      await new Promise<void>((resolve) =>
+        setImmediate(() => {
+          const until = Date.now() + COMMAND_TIMEOUT_MS + 300;
+          while (Date.now() < until) {
+            // busy on purpose
+          }
+          resolve();
+        }),
+      );
+      await expect(answer).resolves.toBe("v");
+      // Kept, not replaced: the next command is answered at once, with no reconnect in between.
+      const started = Date.now();
+      expect(await connection.command(["GET", "blocked"])).toBe("v");
+      expect(Date.now() - started).toBeLessThan(200);
+    } finally {
+      await connection.close();
+    }
+  }, 20_000);
+
   it("warns at connect when maxmemory-policy is not noeviction", async () => {
     const setup = connectRedis(own.url, { label: "test policy" });
     await setup.command(["CONFIG", "SET", "maxmemory-policy", "volatile-lru"]);
