@@ -205,6 +205,19 @@ describe("redis session store", () => {
     expect(await store.createSession({ id: userId, role: "user", generation: 1 }, meta, { persistent: true })).toBeNull();
   });
 
+  it("generations wrap at 2^31 - 1: an \"end all\" from the last generation to 0 ends the old sessions, and logins at 0 are stored", async () => {
+    const LAST = 2147483646;
+    await db().user.update({ where: { id: userId }, data: { sessionGeneration: LAST } });
+    const old = await createSessionOrFail(store, { id: userId, role: "user", generation: LAST }, meta);
+    expect(await store.invalidateUserSessions(userId)).toBe(0); // PostgreSQL wraps to 0
+    expect(await redis().command(["GET", genKey(userId)])).toBe("0");
+    // 0 is ahead of the last generation, not behind it: the old session is dead, a new login lives.
+    expect(await store.validateSession(old.cookieValue)).toBeNull();
+    expect(await store.createSession({ id: userId, role: "user", generation: LAST }, meta, { persistent: true })).toBeNull();
+    const fresh = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+    expect(await store.loadCurrent({ userId, sessionId: fresh.session.id }, fresh.cookieValue)).toMatchObject({ generation: 0 });
+  });
+
   it("the session list and counts use PostgreSQL's generation too: sessions an unrecorded \"end all\" ended are not listed", async () => {
     const a = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
