@@ -25,7 +25,12 @@ export type RunningServer = { url: string; process: ChildProcess; output: () => 
 export async function startNextServer(env: Record<string, string>, options: { waitReady?: boolean; dev?: boolean } = {}): Promise<RunningServer> {
   const port = await freePort();
   const command = options.dev ? "dev" : "start";
-  const child = spawn(path.join(ROOT, "node_modules/.bin/next"), [command, "--hostname", "127.0.0.1", "--port", String(port)], {
+  const args = [command, "--hostname", "127.0.0.1", "--port", String(port)];
+  // Playwright's request client keeps idle sockets open with no timeout of its own; with Node's
+  // 5 s server default, a request sent just as the server closes an idle socket fails with
+  // "socket hang up" (seen in CI after a 6 s pause). Idle sockets stay open for a minute here.
+  if (!options.dev) args.push("--keepAliveTimeout", "60000");
+  const child = spawn(path.join(ROOT, "node_modules/.bin/next"), args, {
     cwd: ROOT,
     // Only what the test chooses: a developer's .env or shell must not leak into the run.
     env: {
