@@ -138,8 +138,11 @@ async function writeRecoveryCodes(tx: Prisma.TransactionClient, userId: string, 
 export async function replaceRecoveryCodes(userId: string): Promise<string[] | null> {
   const codes = newRecoveryCodes();
   const replaced = await getDb().$transaction(async (tx) => {
-    const on = await tx.twoFactor.count({ where: { userId, enabledAt: { not: null } } });
-    if (on === 0) return false;
+    // Locks the row: two regenerations at once run one after the other, so the second deletes
+    // the first's set (under READ COMMITTED its DELETE would not see rows inserted meanwhile).
+    const on = await tx.$queryRaw<Array<{ userId: string }>>`
+      SELECT "userId" FROM "TwoFactor" WHERE "userId" = ${userId} AND "enabledAt" IS NOT NULL FOR UPDATE`;
+    if (on.length === 0) return false;
     await writeRecoveryCodes(tx, userId, codes);
     return true;
   });

@@ -127,6 +127,16 @@ describe("recovery codes", () => {
     expect(await consumeRecoveryCode(user.id, fresh[0]!)).toEqual({ left: 9 });
   });
 
+  it("two concurrent regenerations leave exactly one set of 10: the other set is dead", async () => {
+    const { user } = await enrolled();
+    for (let round = 0; round < 5; round++) {
+      const sets = await Promise.all([replaceRecoveryCodes(user.id), replaceRecoveryCodes(user.id)]);
+      expect(await db().recoveryCode.count({ where: { userId: user.id } })).toBe(10);
+      const live = await Promise.all(sets.map(async (set) => (await consumeRecoveryCode(user.id, set![0]!)) !== null));
+      expect(live.filter(Boolean)).toHaveLength(1);
+    }
+  });
+
   it("two concurrent requests with one recovery code: exactly one passes", async () => {
     const { user, recoveryCodes } = await enrolled();
     const results = await Promise.all(Array.from({ length: 8 }, () => consumeRecoveryCode(user.id, recoveryCodes[0]!)));
