@@ -91,21 +91,27 @@ export async function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy(generateNonce(), isProduction);
   // The path is classified once per request, for the gate and for the headers alike.
   const route = routeOf(request.nextUrl.pathname);
-  const response = applySecurityHeaders(await gate(request, csp, route), csp, isProduction);
+  const flash = recoveryCodesFlash(request);
+  const response = applySecurityHeaders(await gate(request, csp, route, flash), csp, isProduction);
   if (route.carriesToken) response.headers.set("Referrer-Policy", "no-referrer");
-  // New recovery codes are a delivered-once flash (SPEC §8): this load of their page reads the
-  // cookie, and the browser is told to drop it, so a reload or the back button never shows them again.
-  if (readFlashCookie(request.cookies) && isRecoveryCodesPage(request.nextUrl.pathname) && mayChangeCookie(request)) {
-    clearFlashCookie(response);
-  }
+  // Delivered once: the page gets the flash on this load (gate), and the browser drops the cookie.
+  if (flash) clearFlashCookie(response);
   return response;
 }
 
-function isRecoveryCodesPage(pathname: string): boolean {
-  return pathname.replace(/\/+$/, "").toLowerCase() === RECOVERY_CODES_PATH;
+/**
+ * New recovery codes are a delivered-once flash (SPEC §8): the sealed cookie's value, on a load of
+ * their page the user made, and only then. A background fetch or a HEAD would render the codes
+ * and leave the cookie for another showing; the page cannot read the cookie itself, since this
+ * request clears it.
+ */
+function recoveryCodesFlash(request: NextRequest): string | undefined {
+  const { pathname } = request.nextUrl;
+  if (pathname.replace(/\/+$/, "").toLowerCase() !== RECOVERY_CODES_PATH || !mayChangeCookie(request)) return undefined;
+  return readFlashCookie(request.cookies);
 }
 
-async function gate(request: NextRequest, csp: string, route: Route): Promise<NextResponse> {
+async function gate(request: NextRequest, csp: string, route: Route, flash: string | undefined): Promise<NextResponse> {
   const env = getEnv();
   if (isCrossSiteWrite(request, env)) return respond(fail("cross-origin"), "json");
 
@@ -116,11 +122,7 @@ async function gate(request: NextRequest, csp: string, route: Route): Promise<Ne
   // Next reads the nonce for its own script tags from the request's CSP header.
   headers.set("content-security-policy", csp);
   headers.set(REQUESTED_PATH_HEADER, `${pathname}${search}`);
-  // The page gets the flash from here: the cookie it would read is cleared on this request (below).
-  // Only on the load that clears it: a background fetch or a HEAD would render the codes and leave
-  // the cookie for another showing (delivered once, SPEC §8).
-  const flash = readFlashCookie(request.cookies);
-  if (flash && isRecoveryCodesPage(pathname) && mayChangeCookie(request)) headers.set(RECOVERY_CODES_FLASH_HEADER, flash);
+  if (flash) headers.set(RECOVERY_CODES_FLASH_HEADER, flash);
 
   // Sending a user away from /login needs certainty: a revoked sealed cookie is still well-formed,
   // and bouncing it between /login and a protected page would loop. Protected pages are checked
