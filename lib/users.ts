@@ -12,6 +12,13 @@ export function toPublicRole(role: Role): PublicRole {
 
 export type UserRow = { id: string; email: string; name: string | null; role: Role; emailVerifiedAt: Date | null };
 
+/**
+ * What every session store loads with a session: the columns toPublicUser reads and the session
+ * generation. One constant, so the strategies cannot drift apart when PublicUser gains a field.
+ */
+export const sessionUserSelect = { id: true, email: true, name: true, role: true, emailVerifiedAt: true, sessionGeneration: true } as const;
+export type SessionUserRow = UserRow & { sessionGeneration: number };
+
 export function toPublicUser(user: UserRow): PublicUser {
   return { id: user.id, email: user.email, name: user.name, role: toPublicRole(user.role), emailVerified: user.emailVerifiedAt !== null };
 }

@@ -2,7 +2,7 @@ import type { Db } from "@/lib/db";
 import { readThrough, type SessionCache } from "@/lib/session/cache";
 import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { utcTimestamp } from "@/lib/sql-time";
-import { toPublicRole, toPublicUser } from "@/lib/users";
+import { sessionUserSelect, toPublicRole, toPublicUser } from "@/lib/users";
 import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/token";
 import type { CleanupCounts, SessionInfo, SessionStore, SessionStrategy } from "@/lib/session/types";
 
@@ -36,7 +36,7 @@ const sessionRowSelect = {
   absoluteExpiresAt: true,
   generation: true,
   persistent: true,
-  user: { select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, sessionGeneration: true } },
+  user: { select: sessionUserSelect },
 } as const;
 
 type SessionRow = {

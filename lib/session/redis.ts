@@ -4,7 +4,7 @@ import { lua, sharedRedis, type RedisConnection } from "@/lib/redis";
 import { readThrough, type SessionCache } from "@/lib/session/cache";
 import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/token";
-import { toPublicRole, toPublicUser } from "@/lib/users";
+import { sessionUserSelect, toPublicRole, toPublicUser, type SessionUserRow } from "@/lib/users";
 import type { SessionInfo, SessionStore, SessionStrategy } from "@/lib/session/types";
 
 /**
@@ -216,15 +216,6 @@ for _, member in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 return out`);
 
-type UserRow = {
-  id: string;
-  email: string;
-  name: string | null;
-  role: "USER" | "ADMIN";
-  emailVerifiedAt: Date | null;
-  sessionGeneration: number;
-};
-
 function fieldsOf(reply: unknown, offset = 0): Fields | null {
   if (!Array.isArray(reply) || reply[offset] === null || reply[offset] === undefined) return null;
   return Object.fromEntries(FIELDS.map((name, i) => [name, reply[offset + i] === null || reply[offset + i] === false ? "" : String(reply[offset + i])])) as Fields;
@@ -277,14 +268,14 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
 
   const userCacheKey = (userId: string) => `redis-user:${userId}`;
 
-  function readUserFresh(userId: string): Promise<UserRow | null> {
+  function readUserFresh(userId: string): Promise<SessionUserRow | null> {
     return db().user.findUnique({
       where: { id: userId },
-      select: { id: true, email: true, name: true, role: true, emailVerifiedAt: true, sessionGeneration: true },
+      select: sessionUserSelect,
     });
   }
 
-  function readUser(userId: string): Promise<UserRow | null> {
+  function readUser(userId: string): Promise<SessionUserRow | null> {
     return readThrough(cache, userCacheKey(userId), () => readUserFresh(userId), (user) => ({ userId: user.id }));
   }
 
@@ -357,7 +348,7 @@ export function createRedisStore(options: RedisStoreOptions): SessionStore {
       if (!cookieValue) return null;
       const [s, cached] = await Promise.all([readSession(cookieValue), readUser(userId)]);
       if (!s || s.uid !== userId || s.id !== sessionId) return null;
-      const matches = (user: UserRow) => String(user.sessionGeneration) === s.gen && toPublicRole(user.role) === s.role;
+      const matches = (user: SessionUserRow) => String(user.sessionGeneration) === s.gen && toPublicRole(user.role) === s.role;
       let user = cached;
       if (!user || !matches(user)) {
         // A cached row may be up to a second old: a session made a moment ago on another instance

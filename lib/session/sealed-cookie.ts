@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { readThrough, type SessionCache } from "@/lib/session/cache";
 import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
-import { toPublicRole, toPublicUser } from "@/lib/users";
+import { toPublicRole, toPublicUser, type SessionUserRow } from "@/lib/users";
 import { generateSessionId } from "@/lib/token";
 import type { CleanupCounts, SessionStore, SessionStrategy } from "@/lib/session/types";
 
@@ -68,15 +68,7 @@ function sealPasswordId(cookieValue: string): string | undefined {
   return cookieValue.split("*")[1];
 }
 
-type UserRow = {
-  id: string;
-  email: string;
-  name: string | null;
-  role: "USER" | "ADMIN";
-  emailVerifiedAt: Date | null;
-  sessionGeneration: number;
-  revoked: boolean;
-};
+type UserRow = SessionUserRow & { revoked: boolean };
 
 export function createSealedCookieStore(options: SealedCookieStoreOptions): SessionStore {
   const { db } = options;
