@@ -1,38 +1,60 @@
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Db } from "@/lib/db";
+import { LruMap } from "@/lib/session/lru";
 
-/**
- * An in-process cache of what the session stores read on every request (a database session and
- * its user; a sealed cookie's user and revocation state), so the common request needs no
- * database round trip.
- *
- * It is kept honest by the revocation log: database triggers write a RevocationEvent whenever a
- * session ends or a user changes (prisma/migrations/*_revocation_log), and a cached answer is
- * used only while this process has read the log within the last second. So a logout, logout
- * everywhere, password change or role change made on any instance takes effect on every instance
- * within one second, and at once on the instance that made it (catchUp()).
+/*
+ * The session cache, and the protocol that keeps it honest:
+ *  1. Database triggers append a RevocationEvent {userId, sessionId?} whenever a session ends or is
+ *     shortened, a sealed cookie is revoked, or a user row changes (migration *_revocation_log).
+ *  2. Each entry is tagged with the user (and session) it describes; an event drops every entry
+ *     with its session's tag, or with its user's tag when it names no session.
+ *  3. An entry is served only while this process's last read of the log started less than
+ *     MAX_STALENESS_MS ago. A busy process reads again in the background after REFRESH_AFTER_MS;
+ *     an idle one reads before answering; when the log cannot be read, every request goes to the
+ *     database (fail closed).
+ *  4. A value loaded while a read brought news is not stored: it may predate what was dropped.
+ *  5. The instance that revokes reads the log before it answers (catchUp): it forgets at once.
+ *  6. Each read looks back LOOK_BACK_MS before the previous one, so a transaction that committed
+ *     late is still seen; event ids already applied are skipped. The log keeps LOG_RETENTION_MS.
+ *  7. After MAX_GAP_MS without a read (a frozen serverless instance) the cache starts empty.
+ *  8. At most maxEntries entries, least recently used out first: memory is bounded by the cap.
+ * Hence: a revocation holds at once where it was made and within MAX_STALENESS_MS everywhere.
  */
-export interface SessionCache {
-  /**
-   * Whether cached answers may be used now. Reads the log first when the last read is too old
-   * (an idle instance, or one just thawed); false when the log cannot be read: go to the database.
-   */
-  ready(): Promise<boolean>;
-  get<T>(key: string): T | undefined;
-  /** Taken before a database read whose result will be cached: see set(). */
-  mark(): number;
-  /**
-   * Caches a value read from the database, tagged with whom it concerns. Refused when the log
-   * brought news since `mark`: the value may predate a revocation the cache has already applied.
-   */
-  set(key: string, value: unknown, tags: CacheTags, mark: number): void;
-  /** Drops one entry: the database said the value is gone. */
-  forget(key: string): void;
-  /** Reads the log now; for the instance that just revoked something, so it forgets at once. */
-  catchUp(): Promise<void>;
-}
+
+/** The promise to the reader (issue 6): a cached answer never outlives its revocation by more. */
+export const MAX_STALENESS_MS = 1000;
+const REFRESH_AFTER_MS = MAX_STALENESS_MS / 4;
+const LOOK_BACK_MS = 30 * MAX_STALENESS_MS;
+const MAX_GAP_MS = 600 * MAX_STALENESS_MS;
+// The log must outlast every look-back and every gap after which a cache would still use it.
+export const LOG_RETENTION_MS = 6 * Math.max(LOOK_BACK_MS, MAX_GAP_MS);
+/**
+ * 100,000 entries: a hit for every session of 10,000 users with 10 sessions each. A database
+ * session entry measured ~0.5 KB (key, row, indexes), so ~50 MB at the cap (docs/performance.md).
+ */
+export const DEFAULT_MAX_ENTRIES = 100_000;
 
 export type CacheTags = { userId: string; sessionId?: string };
+
+export type CacheStats = { hits: number; misses: number; entries: number; maxEntries: number; evictions: number };
+
+export interface SessionCache {
+  /** Whether cached answers may be used now (rule 3); reads the log first when it must. */
+  ready(): Promise<boolean>;
+  /** The value under `key`, now the most recently used; counted as a hit or a miss. */
+  get<T>(key: string): T | undefined;
+  /** Taken before a database read whose result will be cached: see set() (rule 4). */
+  mark(): number;
+  /** Caches a value read from the database; refused when the log brought news since `mark`. */
+  set(key: string, value: unknown, tags: CacheTags, mark: number): void;
+  /** Swaps in a newer copy (a slid expiry), only while `current` is still what `key` holds. */
+  replace(key: string, current: unknown, next: unknown): void;
+  /** Drops one entry: the database said the value is gone. */
+  forget(key: string): void;
+  /** Reads the log now (rule 5). */
+  catchUp(): Promise<void>;
+  stats(): CacheStats;
+}
 
 export type SessionCacheOptions = {
   db: () => Db;
@@ -62,101 +84,98 @@ export async function readThrough<T>(
   return value;
 }
 
-/** A cached answer is never older than the last read of the log by more than this (issue 6). */
-const MAX_STALENESS_MS = 1000;
-// Past this age a request starts a read in the background; only past MAX_STALENESS_MS does one wait.
-const REFRESH_AFTER_MS = 250;
-// Each read asks again for the log's last 30 seconds: an event committed late (a transaction
-// that began before the previous read and ended after it) is still seen. Ids already applied are
-// skipped.
-const OVERLAP = Prisma.raw("interval '30 seconds'");
-// After a longer silence (a serverless instance frozen for minutes) the cache starts empty.
-const MAX_GAP_MS = 10 * 60_000;
-const DEFAULT_MAX_ENTRIES = 10_000;
-
-/**
- * Log rows an instance can still need: longer than any read's look-back (OVERLAP) and than the
- * silence after which a cache starts empty anyway (MAX_GAP_MS). Measured on the database's clock.
- */
+/** Log rows no cache can still need (rule 6). Measured on the database's clock. */
 export async function deleteOldRevocationEvents(db: Db): Promise<number> {
-  return db.$executeRaw`DELETE FROM "RevocationEvent" WHERE "at" < statement_timestamp() - interval '1 hour'`;
+  return db.$executeRaw`DELETE FROM "RevocationEvent" WHERE "at" < statement_timestamp() - make_interval(secs => ${LOG_RETENTION_MS / 1000}::float8)`;
 }
 
-type LogRead = { dbNowMs: number; events: Array<{ id: string; userId: string; sessionId: string | null }> };
+type LogEvent = { id: string; userId: string; sessionId: string | null };
+type LogRead = { dbNowMs: number; events: LogEvent[] };
+type Entry = { readonly value: unknown; readonly tags: CacheTags };
 
-type Entry = { value: unknown; tags: CacheTags };
+/**
+ * Keys by tag (user or session), so an event finds its entries without a scan. Most tags name
+ * one key (a session has one entry), so a lone key is held as itself, not in a Set of its own.
+ */
+class TagIndex {
+  private readonly keys = new Map<string, string | Set<string>>();
+  add(tag: string, key: string) {
+    const held = this.keys.get(tag);
+    if (held === undefined || held === key) this.keys.set(tag, key);
+    else if (typeof held === "string") this.keys.set(tag, new Set([held, key]));
+    else held.add(key);
+  }
+  delete(tag: string, key: string) {
+    const held = this.keys.get(tag);
+    if (held === key) this.keys.delete(tag);
+    else if (typeof held === "object" && held.delete(key) && held.size === 0) this.keys.delete(tag);
+  }
+  of(tag: string): string[] {
+    const held = this.keys.get(tag);
+    return held === undefined ? [] : typeof held === "string" ? [held] : [...held];
+  }
+  clear() {
+    this.keys.clear();
+  }
+}
 
 export function createSessionCache(options: SessionCacheOptions): SessionCache {
   const clock = options.clock ?? (() => performance.now());
-  const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
-  const entries = new Map<string, Entry>();
-  const keysByUser = new Map<string, Set<string>>();
-  const keysBySession = new Map<string, Set<string>>();
+  const byUser = new TagIndex();
+  const bySession = new TagIndex();
+  const unindex = (key: string, { tags }: Entry) => {
+    byUser.delete(tags.userId, key);
+    if (tags.sessionId) bySession.delete(tags.sessionId, key);
+  };
+  const entries = new LruMap<Entry>(options.maxEntries ?? DEFAULT_MAX_ENTRIES, unindex);
 
   let lastReadStartedAt = Number.NEGATIVE_INFINITY;
-  // Epoch milliseconds on the database's clock: the adapter sends a Date as zone-less text and
-  // reads a timestamptz without its offset, both wrong unless the session's TimeZone is UTC.
-  let sinceMs: number | null = null;
+  // Epoch milliseconds on the database's clock (null: no read yet). Instances' clocks never decide
+  // what "recent" means; the adapter would also misread a Date unless the session's zone is UTC.
+  let lastReadDbMs: number | null = null;
   let applied = new Set<string>();
-  let generation = 0;
+  // Moves on whenever a read drops something: a mark() older than that cannot set() (rule 4).
+  let news = 0;
   let inFlight: Promise<void> | null = null;
 
-  function index(map: Map<string, Set<string>>, id: string, key: string) {
-    let keys = map.get(id);
-    if (!keys) map.set(id, (keys = new Set()));
-    keys.add(key);
-  }
-
-  function unindex(map: Map<string, Set<string>>, id: string | undefined, key: string) {
-    if (id === undefined) return;
-    const keys = map.get(id);
-    keys?.delete(key);
-    if (keys?.size === 0) map.delete(id);
-  }
-
   function remove(key: string) {
-    const entry = entries.get(key);
-    if (!entry) return;
-    entries.delete(key);
-    unindex(keysByUser, entry.tags.userId, key);
-    unindex(keysBySession, entry.tags.sessionId, key);
+    const entry = entries.delete(key);
+    if (entry) unindex(key, entry);
   }
 
   function clear() {
     entries.clear();
-    keysByUser.clear();
-    keysBySession.clear();
-    generation++;
+    byUser.clear();
+    bySession.clear();
+    news++;
+  }
+
+  function apply(events: LogEvent[]) {
+    const fresh = events.filter((event) => !applied.has(event.id));
+    for (const event of fresh) {
+      const keys = event.sessionId ? bySession.of(event.sessionId) : byUser.of(event.userId);
+      for (const key of keys) remove(key);
+    }
+    if (fresh.length > 0) news++;
+    applied = new Set(events.map((event) => event.id));
   }
 
   async function read(): Promise<void> {
     const startedAt = clock();
     if (startedAt - lastReadStartedAt > MAX_GAP_MS) {
       clear();
-      sinceMs = null;
+      lastReadDbMs = null;
       applied = new Set();
     }
-    // One round trip: the log's recent rows and the database's own clock, so no instance's clock
-    // (nor the test clock) decides what "recent" means.
+    // One round trip: the recent rows and the database's own clock. The first read starts from now.
     const [row] = await options.db().$queryRaw<LogRead[]>(Prisma.sql`
       SELECT (extract(epoch FROM statement_timestamp()) * 1000)::float8 AS "dbNowMs",
              COALESCE(json_agg(json_build_object('id', e.id::text, 'userId', e."userId", 'sessionId', e."sessionId")), '[]') AS events
       FROM "RevocationEvent" e
-      WHERE e."at" > COALESCE(to_timestamp(${sinceMs}::float8 / 1000), statement_timestamp()) - ${OVERLAP}`);
+      WHERE e."at" > to_timestamp((COALESCE(${lastReadDbMs}::float8, extract(epoch FROM statement_timestamp()) * 1000) - ${LOOK_BACK_MS}::float8) / 1000)`);
     if (!row) throw new Error("revocation log: no answer");
-    const seen = new Set<string>();
-    let news = false;
-    for (const event of row.events) {
-      seen.add(event.id);
-      if (applied.has(event.id)) continue;
-      news = true;
-      // A session event names one session; a user event (no session) all of the user's.
-      const keys = event.sessionId ? keysBySession.get(event.sessionId) : keysByUser.get(event.userId);
-      for (const key of [...(keys ?? [])]) remove(key);
-    }
-    if (news) generation++;
-    applied = seen;
-    sinceMs = row.dbNowMs;
+    apply(row.events);
+    lastReadDbMs = row.dbNowMs;
     lastReadStartedAt = startedAt;
   }
 
@@ -167,19 +186,20 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
     return inFlight;
   }
 
+  const logError = (when: string) => (error: unknown) => console.error(`session cache: cannot read the revocation log${when}`, error);
+
   return {
     async ready() {
       const age = clock() - lastReadStartedAt;
       if (age < REFRESH_AFTER_MS) return true;
       if (age < MAX_STALENESS_MS) {
-        // Still fresh enough: answer now, read in the background for the requests to come.
-        refresh().catch((error: unknown) => console.error("session cache: cannot read the revocation log", error));
+        refresh().catch(logError(""));
         return true;
       }
       try {
         await refresh();
       } catch (error) {
-        console.error("session cache: cannot read the revocation log", error);
+        logError("")(error);
         return false;
       }
       return clock() - lastReadStartedAt < MAX_STALENESS_MS;
@@ -189,16 +209,20 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
       return entries.get(key)?.value as T | undefined;
     },
 
-    mark: () => generation,
+    mark: () => news,
 
     set(key, value, tags, mark) {
-      if (mark !== generation) return;
+      if (mark !== news) return;
       remove(key);
-      // Oldest first out (a Map iterates in insertion order); a busy session is simply read again.
-      while (entries.size >= maxEntries) remove(entries.keys().next().value!);
-      entries.set(key, { value, tags });
-      index(keysByUser, tags.userId, key);
-      if (tags.sessionId) index(keysBySession, tags.sessionId, key);
+      entries.set(key, Object.freeze({ value, tags }));
+      byUser.add(tags.userId, key);
+      if (tags.sessionId) bySession.add(tags.sessionId, key);
+    },
+
+    replace(key, current, next) {
+      const entry = entries.peek(key);
+      // Same tags, same place in the eviction order: only the value is newer.
+      if (entry && entry.value === current) entries.update(key, Object.freeze({ value: next, tags: entry.tags }));
     },
 
     forget: remove,
@@ -212,8 +236,10 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
       } catch (error) {
         // The write stands; until the log can be read again, nothing cached is trusted.
         lastReadStartedAt = Number.NEGATIVE_INFINITY;
-        console.error("session cache: cannot read the revocation log after a revocation", error);
+        logError(" after a revocation")(error);
       }
     },
+
+    stats: () => entries.stats(),
   };
 }

@@ -2,7 +2,8 @@ import type { Db } from "@/lib/db";
 import { readThrough, type SessionCache } from "@/lib/session/cache";
 import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { utcTimestamp } from "@/lib/sql-time";
-import { sessionUserSelect, toPublicRole, toPublicUser } from "@/lib/users";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { sessionUserSelect, toPublicUser, type PublicUser } from "@/lib/users";
 import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/token";
 import type { CleanupCounts, SessionInfo, SessionStore, SessionStrategy } from "@/lib/session/types";
 
@@ -16,9 +17,14 @@ export type DatabaseStoreOptions = {
   cache?: SessionCache;
 };
 
-// last_seen_at is for the session list, not for security: writing it at most once a minute
-// keeps most requests to a single read.
+// last_seen_at is for the session list, not for security: recorded at most once a minute per
+// session, in the background, one statement per LAST_SEEN_FLUSH_MS for every session used
+// meanwhile. At 100,000 sessions spread over a busy server, most requests are a session's first
+// in a minute: a write each would cost more than the rest of the request (issue 16).
 const LAST_SEEN_RESOLUTION_MS = 60_000;
+const LAST_SEEN_FLUSH_MS = 1000;
+// One statement stays small however busy the server is.
+const LAST_SEEN_BATCH = 5000;
 
 const sessionInfoSelect = {
   id: true,
@@ -39,25 +45,45 @@ const sessionRowSelect = {
   user: { select: sessionUserSelect },
 } as const;
 
-type SessionRow = {
+/**
+ * One session as a request uses it and the cache holds it: times as epoch milliseconds (a Date
+ * costs ~60 bytes more, and 100,000 of these may be cached), the user as the app shows it. Frozen:
+ * a newer copy replaces it, nothing changes it in place.
+ */
+type SessionRow = Readonly<{
   id: string;
   userId: string;
-  createdAt: Date;
-  lastSeenAt: Date;
-  expiresAt: Date;
-  absoluteExpiresAt: Date;
+  createdAt: number;
+  lastSeenAt: number;
+  expiresAt: number;
+  absoluteExpiresAt: number;
   userAgent: string | null;
   ip: string | null;
   generation: number;
   persistent: boolean;
-  user: { id: string; email: string; name: string | null; role: "USER" | "ADMIN"; emailVerifiedAt: Date | null; sessionGeneration: number };
-};
+  user: PublicUser;
+  /** The user's generation when read: the row is dead once its own differs (isLive). */
+  userGeneration: number;
+}>;
+
+function toSessionRow(found: Prisma.SessionGetPayload<{ select: typeof sessionRowSelect }>): SessionRow {
+  const { user, createdAt, lastSeenAt, expiresAt, absoluteExpiresAt, ...rest } = found;
+  return Object.freeze({
+    ...rest,
+    createdAt: createdAt.getTime(),
+    lastSeenAt: lastSeenAt.getTime(),
+    expiresAt: expiresAt.getTime(),
+    absoluteExpiresAt: absoluteExpiresAt.getTime(),
+    user: Object.freeze(toPublicUser(user)),
+    userGeneration: user.sessionGeneration,
+  });
+}
 
 const cacheKey = (tokenHash: string) => `token:${tokenHash}`;
 
 /** Whether the row may be used at `t`: not expired, and not ended by a newer session generation. */
 function isLive(row: SessionRow, t: number): boolean {
-  return t < row.expiresAt.getTime() && t < row.absoluteExpiresAt.getTime() && row.generation === row.user.sessionGeneration;
+  return t < row.expiresAt && t < row.absoluteExpiresAt && row.generation === row.userGeneration;
 }
 
 export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore {
@@ -83,7 +109,10 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
     return readThrough(
       cache,
       cacheKey(tokenHash),
-      () => db().session.findUnique({ where: { tokenHash }, select: sessionRowSelect }),
+      async () => {
+        const found = await db().session.findUnique({ where: { tokenHash }, select: sessionRowSelect });
+        return found && toSessionRow(found);
+      },
       (row) => ({ userId: row.userId, sessionId: row.id }),
       // A hit that looks expired is read again: another instance may have extended it.
       (row) => isLive(row, now()),
@@ -95,38 +124,68 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
     if (count > 0) await cache?.catchUp();
   }
 
-  // One write per session at a time: requests arriving while a session's update is under way
-  // share its outcome instead of all writing the same update.
-  const touches = new Map<string, Promise<boolean>>();
+  // One extension per session at a time: requests arriving while a session's extension is under
+  // way share its outcome instead of all writing the same update.
+  const extensions = new Map<string, Promise<boolean>>();
 
   /**
-   * Records use (and slides expiry) for a live row. False when the row is gone from the
-   * database: whatever a cache still holds, the session is over.
+   * Slides the expiry of a live row (once per half idle lifetime), and records its use. Written
+   * before the answer: the expiry decides when the session dies. False when the row is gone from
+   * the database or of a generation its user has left: whatever a cache still holds, it is over.
    */
-  function touch(tokenHash: string, row: SessionRow, t: number, extend: boolean): Promise<boolean> {
-    let pending = touches.get(row.id);
+  function extend(tokenHash: string, row: SessionRow, t: number): Promise<boolean> {
+    let pending = extensions.get(row.id);
     if (!pending) {
       pending = (async () => {
-        const key = cacheKey(tokenHash);
-        const mark = cache?.mark();
-        const lastSeenAt = new Date(t);
-        const expiresAt = extend ? new Date(Math.min(t + idleMs, row.absoluteExpiresAt.getTime())) : row.expiresAt;
-        // Only a row still of its user's generation: a dead row is never extended (nor cached again).
+        const expiresAt = Math.min(t + idleMs, row.absoluteExpiresAt);
         const { count } = await db().session.updateMany({
           where: { id: row.id, generation: row.generation, user: { is: { sessionGeneration: row.generation } } },
-          data: { lastSeenAt, expiresAt },
+          data: { lastSeenAt: new Date(t), expiresAt: new Date(expiresAt) },
         });
         if (count === 0) {
-          cache?.forget(key);
+          cache?.forget(cacheKey(tokenHash));
           return false;
         }
         // A new object: a cached row is never changed in place (a reader may hold it).
-        if (cache && mark !== undefined) cache.set(key, { ...row, lastSeenAt, expiresAt }, { userId: row.userId, sessionId: row.id }, mark);
+        cache?.replace(cacheKey(tokenHash), row, Object.freeze({ ...row, lastSeenAt: t, expiresAt }));
         return true;
-      })().finally(() => touches.delete(row.id));
-      touches.set(row.id, pending);
+      })().finally(() => extensions.delete(row.id));
+      extensions.set(row.id, pending);
     }
     return pending;
+  }
+
+  // Session id → the newest use to record; written by flushLastSeen().
+  let seen = new Map<string, number>();
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+  async function flushLastSeen(): Promise<void> {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const batch = [...seen].slice(0, LAST_SEEN_BATCH);
+    seen = new Map([...seen].slice(LAST_SEEN_BATCH));
+    if (seen.size > 0) scheduleFlush();
+    if (batch.length === 0) return;
+    // Only ever forward; a row deleted meanwhile is simply not matched.
+    await db().$executeRaw`
+      UPDATE "Session" s SET "lastSeenAt" = GREATEST(s."lastSeenAt", to_timestamp(v.seen / 1000) AT TIME ZONE 'UTC')
+      FROM unnest(${batch.map(([id]) => id)}::text[], ${batch.map(([, at]) => at)}::float8[]) AS v(id, seen)
+      WHERE s.id = v.id`;
+  }
+
+  function scheduleFlush() {
+    flushTimer ??= setTimeout(() => {
+      flushLastSeen().catch((error: unknown) => console.error("database sessions: cannot record last-seen times", error));
+    }, LAST_SEEN_FLUSH_MS);
+    // A pending write never keeps a script or test process alive.
+    flushTimer.unref?.();
+  }
+
+  /** Records use in the background; the cached row shows it at once, as a new object. */
+  function noteSeen(tokenHash: string, row: SessionRow, t: number) {
+    seen.set(row.id, t);
+    scheduleFlush();
+    cache?.replace(cacheKey(tokenHash), row, Object.freeze({ ...row, lastSeenAt: t }));
   }
 
   return {
@@ -173,10 +232,12 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
         return null;
       }
       // Sliding expiry, Lucia's rule: extend only once past half the idle lifetime, capped.
-      const shouldExtend = row.expiresAt.getTime() - t < idleMs / 2;
-      const shouldTouch = t - row.lastSeenAt.getTime() >= LAST_SEEN_RESOLUTION_MS;
-      if ((shouldExtend || shouldTouch) && !(await touch(tokenHash, row, t, shouldExtend))) return null;
-      return { sessionId: row.id, userId: row.userId, role: toPublicRole(row.user.role) };
+      if (row.expiresAt - t < idleMs / 2) {
+        if (!(await extend(tokenHash, row, t))) return null;
+      } else if (t - row.lastSeenAt >= LAST_SEEN_RESOLUTION_MS) {
+        noteSeen(tokenHash, row, t);
+      }
+      return { sessionId: row.id, userId: row.userId, role: row.user.role };
     },
 
     async loadCurrent({ userId, sessionId }, cookieValue) {
@@ -184,8 +245,9 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
       const row = await findByTokenHash(hashToken(cookieValue));
       // The proxy checked this cookie moments ago; checking again costs nothing and closes the gap.
       if (!row || row.id !== sessionId || row.userId !== userId || !isLive(row, now())) return null;
-      const { id, createdAt, lastSeenAt, expiresAt, userAgent, ip, generation, persistent } = row;
-      return { user: toPublicUser(row.user), session: { id, createdAt, lastSeenAt, expiresAt, userAgent, ip }, generation, persistent };
+      const { id, userAgent, ip, generation, persistent } = row;
+      const session = { id, createdAt: new Date(row.createdAt), lastSeenAt: new Date(row.lastSeenAt), expiresAt: new Date(row.expiresAt), userAgent, ip };
+      return { user: row.user, session, generation, persistent };
     },
 
     async invalidateSession(cookieValue) {
@@ -209,6 +271,8 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
 
     // Every live row of the user's, the caller's own among them.
     async listUserSessions(userId): Promise<SessionInfo[]> {
+      // The list shows last-seen times up to this moment.
+      await flushLastSeen();
       const t = new Date(now());
       const user = await db().user.findUnique({
         where: { id: userId },

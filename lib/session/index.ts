@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { getEnv, type Env } from "@/lib/env";
 import { createSessionCache, deleteOldRevocationEvents, type SessionCache } from "@/lib/session/cache";
 import { databaseStrategy } from "@/lib/session/database";
+import { reportCacheStats } from "@/lib/session/lru";
 import { redisStrategy } from "@/lib/session/redis";
 import { sealedCookieStrategy } from "@/lib/session/sealed-cookie";
 import type { SessionStore, SessionStrategy } from "@/lib/session/types";
@@ -25,7 +26,11 @@ let store: SessionStore | undefined;
 const globalForCache = globalThis as typeof globalThis & { cloakroomSessionCache?: SessionCache };
 
 function sharedCache(): SessionCache {
-  globalForCache.cloakroomSessionCache ??= createSessionCache({ db: getDb });
+  if (!globalForCache.cloakroomSessionCache) {
+    const cache = createSessionCache({ db: getDb });
+    reportCacheStats("session", cache.stats);
+    globalForCache.cloakroomSessionCache = cache;
+  }
   return globalForCache.cloakroomSessionCache;
 }
 

@@ -3,7 +3,8 @@ import { sealData, unsealData } from "iron-session";
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { readThrough, type SessionCache } from "@/lib/session/cache";
+import { DEFAULT_MAX_ENTRIES, readThrough, type SessionCache } from "@/lib/session/cache";
+import { LruMap, reportCacheStats } from "@/lib/session/lru";
 import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { toPublicRole, toPublicUser, type SessionUserRow } from "@/lib/users";
 import { generateSessionId } from "@/lib/token";
@@ -18,12 +19,22 @@ export type SealedCookieStoreOptions = {
   now?: () => number;
   /** Spares the per-request revocation read; without one, every request reads the database. */
   cache?: SessionCache;
+  /** Shared by the stores of one process that use the same secrets; else the store's own. */
+  memo?: SealMemo;
 };
 
 // Unsealing costs ~0.4 ms (key derivation, HMAC and AES through WebCrypto). Its result depends on
 // the cookie string and the secrets alone, so each string is unsealed once per process; expiry
 // is still checked on every use. Only genuine seals are remembered: garbage cannot fill this.
-const UNSEALED_MEMO_SIZE = 10_000;
+// As many as the session cache holds (a hit for every session of a 100,000-session server).
+const SEAL_MEMO_SIZE = DEFAULT_MAX_ENTRIES;
+
+/** SHA-256 of a cookie string → its payload, for one list of secrets. */
+export type SealMemo = LruMap<Seal>;
+
+export function createSealMemo(): SealMemo {
+  return new LruMap<Seal>(SEAL_MEMO_SIZE);
+}
 
 // Everything a request needs without a database read. Times are epoch milliseconds.
 // v2 carries the session generation (issue 10); v1 seals, which compared issue times with a
@@ -81,7 +92,7 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
   const sealingPassword = { [newestId]: newest };
   const unsealingPasswords = Object.fromEntries(options.secrets.map((secret) => [passwordId(secret), secret]));
   const { cache } = options;
-  const unsealed = new Map<string, Seal>();
+  const unsealed = options.memo ?? createSealMemo();
 
   async function seal(payload: Seal) {
     // The seal itself expires with the session's absolute lifetime, whatever the payload says.
@@ -93,16 +104,17 @@ export function createSealedCookieStore(options: SealedCookieStoreOptions): Sess
 
   /** The payload of a genuine, unexpired seal; null for tampered, foreign-secret or stale ones. */
   async function open(cookieValue: string): Promise<Seal | null> {
-    let payload = unsealed.get(cookieValue);
+    // Keyed by the cookie's SHA-256 (43 characters instead of ~450): ~400 bytes less per entry.
+    const memoKey = createHash("sha256").update(cookieValue).digest("base64url");
+    let payload = unsealed.get(memoKey);
     if (!payload) {
       if (!ISSUED_SEAL.test(cookieValue)) return null;
       // A bad seal quietly unseals to {}: only the schema tells it from a good one.
       const data = await unsealData<unknown>(cookieValue, { password: unsealingPasswords, ttl: options.maxAgeSeconds });
       const parsed = SealSchema.safeParse(data);
       if (!parsed.success) return null;
-      payload = parsed.data;
-      if (unsealed.size >= UNSEALED_MEMO_SIZE) unsealed.delete(unsealed.keys().next().value!);
-      unsealed.set(cookieValue, payload);
+      payload = Object.freeze(parsed.data);
+      unsealed.set(memoKey, payload);
     }
     const t = now();
     return t < payload.exp && t < payload.abs ? payload : null;
@@ -226,6 +238,22 @@ export async function deleteExpiredRevocations(db: Db, at: Date): Promise<Cleanu
   return { revokedSessions: (await db.revokedSession.deleteMany({ where: { expiresAt: { lte: at } } })).count };
 }
 
+// One memo per process for its secrets: proxy.ts and the app are separate bundles, each with a
+// store, and a cookie unsealed by one need not be unsealed again (nor held twice) by the other.
+const globalForSeals = globalThis as typeof globalThis & { cloakroomSealMemos?: Map<string, SealMemo> };
+
+function sharedSealMemo(secrets: string[]): SealMemo {
+  // Keyed by the secrets themselves (hashed): a memo never answers for a store with other secrets.
+  const key = createHash("sha256").update(JSON.stringify(secrets)).digest("base64url");
+  const memos = (globalForSeals.cloakroomSealMemos ??= new Map());
+  const existing = memos.get(key);
+  if (existing) return existing;
+  const memo = createSealMemo();
+  memos.set(key, memo);
+  reportCacheStats("seal", () => memo.stats());
+  return memo;
+}
+
 export const sealedCookieStrategy: SessionStrategy = {
   createStore: ({ db, env, now, cache }) =>
     createSealedCookieStore({
@@ -235,6 +263,7 @@ export const sealedCookieStrategy: SessionStrategy = {
       maxAgeSeconds: env.maxAgeSeconds,
       now,
       cache,
+      memo: sharedSealMemo(env.sessionSecrets),
     }),
   deleteExpired: deleteExpiredRevocations,
 };

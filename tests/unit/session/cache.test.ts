@@ -224,10 +224,45 @@ describe("session cache", () => {
     expect(cache.get("raced")).toBeUndefined();
   });
 
-  it("holds at most maxEntries, dropping the oldest", async () => {
+  it("holds at most maxEntries, dropping the least recently used, and counts what it does", async () => {
     const small = createSessionCache({ db, clock, maxEntries: 2 });
     await small.ready();
-    for (const key of ["a", "b", "c"]) small.set(key, key, { userId: "u" }, small.mark());
-    expect([small.get("a"), small.get("b"), small.get("c")]).toEqual([undefined, "b", "c"]);
+    for (const key of ["a", "b"]) small.set(key, key, { userId: "u" }, small.mark());
+    expect(small.get("a")).toBe("a"); // a is now the most recently used
+    small.set("c", "c", { userId: "u" }, small.mark());
+    expect([small.get("a"), small.get("b"), small.get("c")]).toEqual(["a", undefined, "c"]);
+    expect(small.stats()).toEqual({ hits: 3, misses: 1, entries: 2, maxEntries: 2, evictions: 1 });
+  });
+
+  it("an evicted entry leaves no trace in its tag indexes: a later event for it drops nothing else", async () => {
+    const userId = await createUser();
+    const [s1, s2] = [await createSession(userId), await createSession(userId)];
+    const small = createSessionCache({ db, clock, maxEntries: 1 });
+    await small.ready();
+    small.set("one", "1", { userId, sessionId: s1 }, small.mark());
+    small.set("two", "2", { userId, sessionId: s2 }, small.mark());
+    await db().session.delete({ where: { id: s1 } });
+    await small.catchUp();
+    expect(small.get("two")).toBe("2");
+  });
+
+  it("replaces a value with a newer copy only while it still holds the one the caller read", async () => {
+    const userId = await createUser();
+    const sessionId = await createSession(userId);
+    const first = { seen: 1 };
+    cache.set("k", first, { userId, sessionId }, cache.mark());
+    const second = { seen: 2 };
+    cache.replace("k", first, second);
+    expect(cache.get("k")).toBe(second);
+    expect(first).toEqual({ seen: 1 }); // never changed in place
+    // The read raced a revocation: the entry is gone, and a late replace does not bring it back.
+    await db().session.delete({ where: { id: sessionId } });
+    await cache.catchUp();
+    cache.replace("k", second, { seen: 3 });
+    expect(cache.get("k")).toBeUndefined();
+    // Nor does a replace of a value that is no longer the one held.
+    cache.set("k", first, { userId }, cache.mark());
+    cache.replace("k", second, { seen: 4 });
+    expect(cache.get("k")).toBe(first);
   });
 });

@@ -93,15 +93,23 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
     expect(await store.validateSession(cookieValue)).toBeNull();
   });
 
-  it("records last-seen at most once a minute", async () => {
+  it("records last-seen at most once a minute, in the background, and up to date in the session list", async () => {
     const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     const created = clock;
+    const lastSeen = async () => (await db().session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt.getTime();
+    const listed = async () => (await store.listUserSessions(userId, session)).map((s) => s.lastSeenAt.getTime());
     advance(30);
     await store.validateSession(cookieValue);
-    expect((await db().session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt.getTime()).toBe(created);
+    expect(await listed()).toEqual([created]);
     advance(31);
     await store.validateSession(cookieValue);
-    expect((await db().session.findUniqueOrThrow({ where: { id: session.id } })).lastSeenAt.getTime()).toBe(clock);
+    // Written without anybody asking, within the flush interval (a second).
+    await expect.poll(lastSeen, { timeout: 5000 }).toBe(clock);
+    advance(61);
+    await store.validateSession(cookieValue);
+    // A list writes what is pending first.
+    expect(await listed()).toEqual([clock]);
+    expect(await lastSeen()).toBe(clock);
   });
 
   it("ends the oldest sessions past the per-user cap", async () => {

@@ -262,8 +262,10 @@ describe("redis session store", () => {
       get: <T,>() => row as T,
       mark: () => 0,
       set: () => undefined,
+      replace: () => undefined,
       forget: (key) => void forgotten.push(key),
       catchUp: async () => undefined,
+      stats: () => ({ hits: 0, misses: 0, entries: 1, maxEntries: 1, evictions: 0 }),
     };
     const cached = createRedisStore({ db, redis, idleTimeoutSeconds: IDLE, maxAgeSeconds: MAX_AGE, maxSessionsPerUser: CAP, now: () => clock, prefix, cache: staleCache });
     expect(await store.invalidateUserSessions(userId)).toBe(1);
