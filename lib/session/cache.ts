@@ -3,27 +3,25 @@ import type { Db } from "@/lib/db";
 import { LruMap } from "@/lib/session/lru";
 
 /*
- * The session cache, and the protocol that keeps it honest:
- *  1. Database triggers append a RevocationEvent {userId, sessionId?} whenever a session ends or is
- *     shortened, a sealed cookie is revoked, or a user row changes (migration *_revocation_log).
- *  2. Each entry is tagged with the user (and session) it describes; an event drops every entry
- *     with its session's tag, or with its user's tag when it names no session.
- *  3. An entry is served only while this process's last read of the log started less than
- *     MAX_STALENESS_MS ago. A busy process reads again in the background after REFRESH_AFTER_MS;
- *     an idle one reads before answering; when the log cannot be read, every request goes to the
- *     database (fail closed).
- *  4. A value loaded while a read brought news is not stored: it may predate what was dropped.
- *  5. The instance that revokes reads the log before it answers (catchUp): it forgets at once.
- *  6. Each read looks back LOOK_BACK_MS before the previous one, so a transaction that committed
- *     late is still seen; event ids already applied are skipped. The log keeps LOG_RETENTION_MS.
- *  7. After MAX_GAP_MS without a read (a frozen serverless instance) the cache starts empty.
- *  8. At most maxEntries entries, least recently used out first: memory is bounded by the cap.
- * Hence: a revocation holds at once where it was made and within MAX_STALENESS_MS everywhere.
+ * The session cache, and the protocol that keeps it honest (issues 6, 10, 16):
+ * 1. Database triggers append a RevocationEvent {userId, sessionId?} whenever a session ends or is
+ *    shortened, a sealed cookie is revoked or a user row changes (migration *_revocation_log).
+ * 2. Entries are tagged with their user and session; an event drops the entries of its session,
+ *    or all of its user's when it names no session.
+ * 3. An entry is served only while the last read of the log started < MAX_STALENESS_MS ago. A busy
+ *    process reads again in the background after REFRESH_AFTER_MS (about once a second); an idle
+ *    one reads before answering; if the log cannot be read, requests go to the database.
+ * 4. A value loaded while a read brought news is not stored: it may predate what was dropped.
+ * 5. The instance that revokes reads the log before it answers (catchUp): it forgets at once.
+ * 6. Reads look back LOOK_BACK_MS before the previous read (late commits); applied ids are skipped.
+ * 7. After MAX_GAP_MS without a read (a frozen serverless instance) the cache starts empty.
+ * 8. At most maxEntries entries, least recently used out first: memory is bounded.
  */
 
 /** The promise to the reader (issue 6): a cached answer never outlives its revocation by more. */
 export const MAX_STALENESS_MS = 1000;
-const REFRESH_AFTER_MS = MAX_STALENESS_MS / 4;
+// A read takes a millisecond or two: starting it at 3/4 of the limit leaves ample room.
+const REFRESH_AFTER_MS = (3 / 4) * MAX_STALENESS_MS;
 const LOOK_BACK_MS = 30 * MAX_STALENESS_MS;
 const MAX_GAP_MS = 600 * MAX_STALENESS_MS;
 // The log must outlast every look-back and every gap after which a cache would still use it.

@@ -154,6 +154,21 @@ describe("session cache", () => {
     expect(cache.get("entry")).toBeUndefined();
   });
 
+  it("reads the log about once a second while busy, and never serves from a read older than a second", async () => {
+    let reads = 0;
+    const counted = createSessionCache({ db: () => (reads++, db()), clock });
+    await counted.ready();
+    reads = 0;
+    // Ten seconds of a request every 10 ms, each waiting a moment so background reads can land.
+    for (let i = 0; i < 1000; i++) {
+      time += 10;
+      expect(await counted.ready()).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(reads).toBeGreaterThanOrEqual(10);
+    expect(reads).toBeLessThanOrEqual(14);
+  });
+
   /** A cache whose database can be taken down and brought back. */
   async function flakyCache() {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
