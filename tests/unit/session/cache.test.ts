@@ -169,6 +169,26 @@ describe("session cache", () => {
     expect(reads).toBeLessThanOrEqual(14);
   });
 
+  it("at its full 100,000 entries, a revocation drops exactly the entries it names", async () => {
+    const userId = await createUser();
+    const [revoked, kept] = [await createSession(userId), await createSession(userId)];
+    const full = createSessionCache({ db, clock });
+    await full.ready();
+    for (let i = 0; i < 100_000 - 2; i++) full.set(`other-${i}`, i, { userId: `user-${i % 10_000}`, sessionId: `session-${i}` }, full.mark());
+    full.set("revoked", "r", { userId, sessionId: revoked }, full.mark());
+    full.set("kept", "k", { userId, sessionId: kept }, full.mark());
+    expect(full.stats()).toMatchObject({ entries: 100_000, evictions: 0 });
+    await db().session.delete({ where: { id: revoked } });
+    await full.catchUp();
+    expect([full.get("revoked"), full.get("kept"), full.get("other-0")]).toEqual([undefined, "k", 0]);
+    expect(full.stats().entries).toBe(99_999);
+    // A user event (a password change: the user row changes) drops the rest of that user's.
+    await db().user.update({ where: { id: userId }, data: { sessionGeneration: { increment: 1 } } });
+    await full.catchUp();
+    expect([full.get("kept"), full.get("other-1")]).toEqual([undefined, 1]);
+    expect(full.stats().entries).toBe(99_998);
+  });
+
   /** A cache whose database can be taken down and brought back. */
   async function flakyCache() {
     vi.spyOn(console, "error").mockImplementation(() => undefined);
