@@ -7,16 +7,6 @@ import { sessionUserSelect, toPublicUser, type PublicUser } from "@/lib/users";
 import { generateSessionId, generateToken, hashToken, looksLikeToken } from "@/lib/token";
 import type { CleanupCounts, SessionInfo, SessionStore, SessionStrategy } from "@/lib/session/types";
 
-export type DatabaseStoreOptions = {
-  db: () => Db;
-  idleTimeoutSeconds: number;
-  maxAgeSeconds: number;
-  maxSessionsPerUser: number;
-  now?: () => number;
-  /** Spares the per-request lookup; without one, every request reads the database. */
-  cache?: SessionCache;
-};
-
 // last_seen_at is for the session list, not for security: recorded at most once a minute per
 // session, in the background, one statement per LAST_SEEN_FLUSH_MS for every session used
 // meanwhile. At 100,000 sessions spread over a busy server, most requests are a session's first
@@ -25,6 +15,62 @@ const LAST_SEEN_RESOLUTION_MS = 60_000;
 const LAST_SEEN_FLUSH_MS = 1000;
 // One statement stays small however busy the server is.
 const LAST_SEEN_BATCH = 5000;
+
+export type DatabaseStoreOptions = {
+  db: () => Db;
+  idleTimeoutSeconds: number;
+  maxAgeSeconds: number;
+  maxSessionsPerUser: number;
+  now?: () => number;
+  /** Spares the per-request lookup; without one, every request reads the database. */
+  cache?: SessionCache;
+  /** Shared by the stores of one process (databaseStrategy below); else the store's own. */
+  lastSeen?: LastSeenWriter;
+};
+
+export type LastSeenWriter = {
+  /** Session `id` was used at `t` (epoch ms): recorded within LAST_SEEN_FLUSH_MS. */
+  note(id: string, t: number): void;
+  /** Writes what is pending now. */
+  flush(): Promise<void>;
+};
+
+/** Batches last-seen times: one statement per LAST_SEEN_FLUSH_MS for every session used meanwhile. */
+export function createLastSeenWriter(db: () => Db): LastSeenWriter {
+  // Session id → the newest use to record.
+  let pending = new Map<string, number>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  async function flush(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    const batch = [...pending].slice(0, LAST_SEEN_BATCH);
+    pending = new Map([...pending].slice(LAST_SEEN_BATCH));
+    if (pending.size > 0) schedule();
+    if (batch.length === 0) return;
+    // Only ever forward; a row deleted meanwhile is simply not matched.
+    await db().$executeRaw`
+      UPDATE "Session" s SET "lastSeenAt" = GREATEST(s."lastSeenAt", to_timestamp(v.seen / 1000) AT TIME ZONE 'UTC')
+      FROM unnest(${batch.map(([id]) => id)}::text[], ${batch.map(([, at]) => at)}::float8[]) AS v(id, seen)
+      WHERE s.id = v.id`;
+  }
+
+  function schedule() {
+    timer ??= setTimeout(() => {
+      flush().catch((error: unknown) => console.error("database sessions: cannot record last-seen times", error));
+    }, LAST_SEEN_FLUSH_MS);
+    // A pending write never keeps a script or test process alive.
+    timer.unref?.();
+  }
+
+  return {
+    note(id, t) {
+      pending.set(id, Math.max(t, pending.get(id) ?? t));
+      schedule();
+    },
+    flush,
+  };
+}
 
 const sessionInfoSelect = {
   id: true,
@@ -92,6 +138,7 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
   const maxAgeMs = options.maxAgeSeconds * 1000;
   const now = options.now ?? Date.now;
   const { cache } = options;
+  const lastSeen = options.lastSeen ?? createLastSeenWriter(db);
 
   async function evictBeyondCap(userId: string): Promise<number> {
     const stale = await db().session.findMany({
@@ -155,36 +202,9 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
     return pending;
   }
 
-  // Session id → the newest use to record; written by flushLastSeen().
-  let seen = new Map<string, number>();
-  let flushTimer: ReturnType<typeof setTimeout> | undefined;
-
-  async function flushLastSeen(): Promise<void> {
-    clearTimeout(flushTimer);
-    flushTimer = undefined;
-    const batch = [...seen].slice(0, LAST_SEEN_BATCH);
-    seen = new Map([...seen].slice(LAST_SEEN_BATCH));
-    if (seen.size > 0) scheduleFlush();
-    if (batch.length === 0) return;
-    // Only ever forward; a row deleted meanwhile is simply not matched.
-    await db().$executeRaw`
-      UPDATE "Session" s SET "lastSeenAt" = GREATEST(s."lastSeenAt", to_timestamp(v.seen / 1000) AT TIME ZONE 'UTC')
-      FROM unnest(${batch.map(([id]) => id)}::text[], ${batch.map(([, at]) => at)}::float8[]) AS v(id, seen)
-      WHERE s.id = v.id`;
-  }
-
-  function scheduleFlush() {
-    flushTimer ??= setTimeout(() => {
-      flushLastSeen().catch((error: unknown) => console.error("database sessions: cannot record last-seen times", error));
-    }, LAST_SEEN_FLUSH_MS);
-    // A pending write never keeps a script or test process alive.
-    flushTimer.unref?.();
-  }
-
   /** Records use in the background; the cached row shows it at once, as a new object. */
   function noteSeen(tokenHash: string, row: SessionRow, t: number) {
-    seen.set(row.id, t);
-    scheduleFlush();
+    lastSeen.note(row.id, t);
     cache?.replace(cacheKey(tokenHash), row, Object.freeze({ ...row, lastSeenAt: t }));
   }
 
@@ -272,7 +292,7 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
     // Every live row of the user's, the caller's own among them.
     async listUserSessions(userId): Promise<SessionInfo[]> {
       // The list shows last-seen times up to this moment.
-      await flushLastSeen();
+      await lastSeen.flush();
       const t = new Date(now());
       const user = await db().user.findUnique({
         where: { id: userId },
@@ -318,6 +338,10 @@ export async function deleteDeadSessionRows(db: Db, at: Date): Promise<CleanupCo
   return { sessions: expired.count + ended };
 }
 
+// One writer per process: proxy.ts (which sees the requests) and the app (whose session list
+// flushes before reading) are separate bundles, each with its own store.
+const globalForLastSeen = globalThis as typeof globalThis & { cloakroomLastSeen?: LastSeenWriter };
+
 export const databaseStrategy: SessionStrategy = {
   createStore: ({ db, env, now, cache }) =>
     createDatabaseStore({
@@ -327,6 +351,7 @@ export const databaseStrategy: SessionStrategy = {
       maxSessionsPerUser: env.maxSessionsPerUser,
       now,
       cache,
+      lastSeen: (globalForLastSeen.cloakroomLastSeen ??= createLastSeenWriter(db)),
     }),
   deleteExpired: deleteDeadSessionRows,
 };
