@@ -62,6 +62,17 @@ test("absolute lifetime: even a session in constant use ends at SESSION_MAX_AGE"
   await context.dispose();
 });
 
+test("last seen: a use a minute after the last shows in the session list at once", async ({ playwright, user }) => {
+  const context = await device(playwright, user);
+  advance(61);
+  expect(await status(context)).toBe(200);
+  // The database strategy records last-seen in the background (batched); the list must not lag.
+  const { sessions } = (await (await context.get("/api/auth/sessions")).json()) as { sessions: Array<{ current: boolean; createdAt: string; lastSeenAt: string }> };
+  const current = sessions.find((s) => s.current);
+  expect(Date.parse(current!.lastSeenAt) - Date.parse(current!.createdAt)).toBeGreaterThanOrEqual(61_000);
+  await context.dispose();
+});
+
 test("pages follow the same clock: an idle session is sent to login", async ({ playwright, user }) => {
   const context = await device(playwright, user);
   expect((await context.get("/dashboard", { maxRedirects: 0 })).status()).toBe(200);
