@@ -1,6 +1,7 @@
 import { prepareDummyHash } from "@/lib/auth/password";
 import { getEnv } from "@/lib/env";
 import { mailConfigured } from "@/lib/mail";
+import { printCacheStatsOnSignal } from "@/lib/session";
 
 // A missing or weak variable stops the server here, with a message naming it, instead of
 // surfacing as a 500 on the first request.
@@ -16,6 +17,9 @@ try {
     console.warn("APP_URL is not set: links in mail follow each request's Host header. Set APP_URL to this app's public origin.");
   }
   await prepareDummyHash(env.bcryptCost);
+  // `kill -USR2 <pid>` prints the session caches' counters (docs/performance.md), from the start:
+  // without a handler the signal would stop the server.
+  printCacheStatsOnSignal();
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

@@ -22,13 +22,16 @@ import { LruMap } from "@/lib/session/lru";
 export const MAX_STALENESS_MS = 1000;
 // A read takes a millisecond or two: starting it at 3/4 of the limit leaves ample room.
 const REFRESH_AFTER_MS = (3 / 4) * MAX_STALENESS_MS;
-const LOOK_BACK_MS = 30 * MAX_STALENESS_MS;
-const MAX_GAP_MS = 600 * MAX_STALENESS_MS;
-// The log must outlast every look-back and every gap after which a cache would still use it.
-export const LOG_RETENTION_MS = 6 * Math.max(LOOK_BACK_MS, MAX_GAP_MS);
+// An event's time is its insert, its visibility the commit: no transaction that writes one (a
+// logout, a user update) stays open this long, so a look-back this long sees every late commit.
+const LOOK_BACK_MS = 30_000;
+// Longer than any pause of a busy process; a serverless instance frozen for longer starts empty.
+const MAX_GAP_MS = 10 * 60_000;
+// What a read can still ask for: the look-back behind a read up to the gap late. Doubled for margin.
+export const LOG_RETENTION_MS = 2 * (MAX_GAP_MS + LOOK_BACK_MS);
 /**
  * 100,000 entries: a hit for every session of 10,000 users with 10 sessions each. A database
- * session entry measured ~0.5 KB (key, row, indexes), so ~50 MB at the cap (docs/performance.md).
+ * session entry measured ~0.7 KB of heap (key, row, indexes): ~70 MB at the cap (docs/performance.md).
  */
 export const DEFAULT_MAX_ENTRIES = 100_000;
 
@@ -212,7 +215,8 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
     set(key, value, tags, mark) {
       if (mark !== news) return;
       remove(key);
-      entries.set(key, Object.freeze({ value, tags }));
+      // Frozen, value too (shallowly): a reader holding it sees it change never; newer copies replace it.
+      entries.set(key, Object.freeze({ value: Object.freeze(value), tags }));
       byUser.add(tags.userId, key);
       if (tags.sessionId) bySession.add(tags.sessionId, key);
     },

@@ -1,5 +1,5 @@
 import type { Db } from "@/lib/db";
-import { readThrough, type SessionCache } from "@/lib/session/cache";
+import { DEFAULT_MAX_ENTRIES, readThrough, type SessionCache } from "@/lib/session/cache";
 import { endUserSessions, isCurrentGeneration } from "@/lib/session/generation";
 import { utcTimestamp } from "@/lib/sql-time";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -29,43 +29,78 @@ export type DatabaseStoreOptions = {
 };
 
 export type LastSeenWriter = {
-  /** Session `id` was used at `t` (epoch ms): recorded within LAST_SEEN_FLUSH_MS. */
-  note(id: string, t: number): void;
-  /** Writes what is pending now. */
+  /**
+   * Session `id` was used at `t` (epoch ms): recorded within LAST_SEEN_FLUSH_MS. `gone` is called
+   * when the write finds no live row of the user's current generation: whatever a cache holds,
+   * it must be read again (a row deleted without the log hearing of it, issue 10).
+   */
+  note(id: string, t: number, gone: () => void): void;
+  /** Writes everything pending, and waits for a write already under way. */
   flush(): Promise<void>;
 };
 
 /** Batches last-seen times: one statement per LAST_SEEN_FLUSH_MS for every session used meanwhile. */
 export function createLastSeenWriter(db: () => Db): LastSeenWriter {
-  // Session id → the newest use to record.
-  let pending = new Map<string, number>();
+  // Session id → the newest use to record. Bounded: beyond the cap a use goes unrecorded (display only).
+  const pending = new Map<string, { t: number; gone: () => void }>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let writing: Promise<void> | null = null;
+
+  async function writeBatch(): Promise<void> {
+    const batch = [...pending].slice(0, LAST_SEEN_BATCH);
+    for (const [id] of batch) pending.delete(id);
+    try {
+      // Live rows of their user's generation only, locked in id order and skipping any row another
+      // transaction holds (an extension or a delete under way): a batch never waits in a lock
+      // cycle with a multi-row delete or another instance's batch. GREATEST: only ever forward.
+      const written = await db().$queryRaw<Array<{ id: string }>>`
+        UPDATE "Session" s SET "lastSeenAt" = GREATEST(s."lastSeenAt", to_timestamp(v.seen / 1000) AT TIME ZONE 'UTC')
+        FROM (
+          SELECT x.id, n.seen FROM unnest(${batch.map(([id]) => id)}::text[], ${batch.map(([, use]) => use.t)}::float8[]) AS n(id, seen)
+          JOIN "Session" x ON x.id = n.id
+          JOIN "User" u ON u.id = x."userId" AND u."sessionGeneration" = x.generation
+          ORDER BY x.id FOR NO KEY UPDATE OF x SKIP LOCKED
+        ) v
+        WHERE s.id = v.id
+        RETURNING s.id`;
+      const found = new Set(written.map((row) => row.id));
+      // Not written: gone, of an older generation, or locked by a write that may be ending it.
+      for (const [id, use] of batch) if (!found.has(id)) use.gone();
+    } catch (error) {
+      // Back in the queue for the next round, unless a newer use of the same session is there.
+      for (const [id, use] of batch) if (!pending.has(id)) pending.set(id, use);
+      throw error;
+    }
+  }
 
   async function flush(): Promise<void> {
     clearTimeout(timer);
     timer = undefined;
-    const batch = [...pending].slice(0, LAST_SEEN_BATCH);
-    pending = new Map([...pending].slice(LAST_SEEN_BATCH));
-    if (pending.size > 0) schedule();
-    if (batch.length === 0) return;
-    // Only ever forward; a row deleted meanwhile is simply not matched.
-    await db().$executeRaw`
-      UPDATE "Session" s SET "lastSeenAt" = GREATEST(s."lastSeenAt", to_timestamp(v.seen / 1000) AT TIME ZONE 'UTC')
-      FROM unnest(${batch.map(([id]) => id)}::text[], ${batch.map(([, at]) => at)}::float8[]) AS v(id, seen)
-      WHERE s.id = v.id`;
+    await writing?.catch(() => undefined);
+    while (pending.size > 0) {
+      writing = writeBatch().finally(() => {
+        writing = null;
+      });
+      await writing;
+    }
   }
 
   function schedule() {
     timer ??= setTimeout(() => {
-      flush().catch((error: unknown) => console.error("database sessions: cannot record last-seen times", error));
+      flush().catch((error: unknown) => {
+        console.error("database sessions: cannot record last-seen times", error);
+        if (pending.size > 0) schedule();
+      });
     }, LAST_SEEN_FLUSH_MS);
     // A pending write never keeps a script or test process alive.
     timer.unref?.();
   }
 
   return {
-    note(id, t) {
-      pending.set(id, Math.max(t, pending.get(id) ?? t));
+    note(id, t, gone) {
+      const earlier = pending.get(id);
+      if (!earlier && pending.size >= DEFAULT_MAX_ENTRIES) return;
+      pending.set(id, { t: Math.max(t, earlier?.t ?? t), gone });
       schedule();
     },
     flush,
@@ -204,7 +239,7 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
 
   /** Records use in the background; the cached row shows it at once, as a new object. */
   function noteSeen(tokenHash: string, row: SessionRow, t: number) {
-    lastSeen.note(row.id, t);
+    lastSeen.note(row.id, t, () => cache?.forget(cacheKey(tokenHash)));
     cache?.replace(cacheKey(tokenHash), row, Object.freeze({ ...row, lastSeenAt: t }));
   }
 
@@ -291,8 +326,8 @@ export function createDatabaseStore(options: DatabaseStoreOptions): SessionStore
 
     // Every live row of the user's, the caller's own among them.
     async listUserSessions(userId): Promise<SessionInfo[]> {
-      // The list shows last-seen times up to this moment.
-      await lastSeen.flush();
+      // The list shows last-seen times up to this moment; if they cannot be written, a little older.
+      await lastSeen.flush().catch((error: unknown) => console.error("database sessions: cannot record last-seen times", error));
       const t = new Date(now());
       const user = await db().user.findUnique({
         where: { id: userId },

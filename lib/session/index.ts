@@ -10,6 +10,7 @@ import type { SessionStore, SessionStrategy } from "@/lib/session/types";
 
 export type * from "@/lib/session/types";
 export { clearSessionCookie, readSessionCookie, setSessionCookie } from "@/lib/session/cookie";
+export { printCacheStatsOnSignal } from "@/lib/session/lru";
 
 // Every strategy, by its SESSION_STRATEGY value: a new one is its own file and one line here.
 // Keyed by what lib/env.ts accepts, so a value without a strategy does not compile.

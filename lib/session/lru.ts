@@ -70,17 +70,21 @@ export type LruStats = ReturnType<LruMap<unknown>["stats"]>;
 // Per process, not per bundle: proxy.ts and the app are separate bundles in one server process.
 const registry = globalThis as typeof globalThis & { cloakroomCacheStats?: Map<string, () => LruStats> };
 
+/** Installs the handler once per process; at start-up (instrumentation-node.ts), so it is there before any cache. */
+export function printCacheStatsOnSignal() {
+  if (registry.cloakroomCacheStats) return;
+  const reporters = (registry.cloakroomCacheStats = new Map<string, () => LruStats>());
+  process.on?.("SIGUSR2", () => {
+    console.log(`session-cache-stats ${JSON.stringify(Object.fromEntries([...reporters].map(([name, read]) => [name, read()])))}`);
+  });
+}
+
 /**
  * Makes `stats` part of what `kill -USR2 <pid>` prints: one line, `session-cache-stats {"session":
  * {...}, ...}`, counters since the process started. For `npm run bench` and for an operator asking
- * a live server how its caches do; it prints counts only, never a key or a value.
+ * a live server how its caches do; counts only, never a key or a value.
  */
 export function reportCacheStats(name: string, stats: () => LruStats) {
-  if (!registry.cloakroomCacheStats) {
-    const reporters = (registry.cloakroomCacheStats = new Map());
-    process.on?.("SIGUSR2", () => {
-      console.log(`session-cache-stats ${JSON.stringify(Object.fromEntries([...reporters].map(([key, read]) => [key, read()])))}`);
-    });
-  }
-  registry.cloakroomCacheStats.set(name, stats);
+  printCacheStatsOnSignal();
+  registry.cloakroomCacheStats?.set(name, stats);
 }

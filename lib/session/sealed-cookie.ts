@@ -240,16 +240,15 @@ export async function deleteExpiredRevocations(db: Db, at: Date): Promise<Cleanu
 
 // One memo per process for its secrets: proxy.ts and the app are separate bundles, each with a
 // store, and a cookie unsealed by one need not be unsealed again (nor held twice) by the other.
-const globalForSeals = globalThis as typeof globalThis & { cloakroomSealMemos?: Map<string, SealMemo> };
+const globalForSeals = globalThis as typeof globalThis & { cloakroomSealMemo?: { secrets: string; memo: SealMemo } };
 
 function sharedSealMemo(secrets: string[]): SealMemo {
-  // Keyed by the secrets themselves (hashed): a memo never answers for a store with other secrets.
-  const key = createHash("sha256").update(JSON.stringify(secrets)).digest("base64url");
-  const memos = (globalForSeals.cloakroomSealMemos ??= new Map());
-  const existing = memos.get(key);
-  if (existing) return existing;
+  // Tied to the secrets (hashed): a memo never answers for a store with other secrets; new ones replace it.
+  const fingerprint = createHash("sha256").update(JSON.stringify(secrets)).digest("base64url");
+  const shared = globalForSeals.cloakroomSealMemo;
+  if (shared?.secrets === fingerprint) return shared.memo;
   const memo = createSealMemo();
-  memos.set(key, memo);
+  globalForSeals.cloakroomSealMemo = { secrets: fingerprint, memo };
   reportCacheStats("seal", () => memo.stats());
   return memo;
 }

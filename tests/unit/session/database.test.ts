@@ -173,6 +173,20 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
     expect(await store.validateSession(cookieValue)).toBeNull();
   });
 
+  it("a session deleted without the log hearing of it stops once its last-seen write finds no row", async () => {
+    const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
+    expect(await store.validateSession(cookieValue)).not.toBeNull();
+    await db().$executeRawUnsafe('ALTER TABLE "Session" DISABLE TRIGGER "Session_log_ended"');
+    try {
+      await db().session.delete({ where: { id: session.id } });
+    } finally {
+      await db().$executeRawUnsafe('ALTER TABLE "Session" ENABLE TRIGGER "Session_log_ended"');
+    }
+    advance(61); // a minute on: this use is recorded (in the background), which finds the row gone
+    await store.validateSession(cookieValue);
+    await expect.poll(() => store.validateSession(cookieValue), { timeout: 5000 }).toBeNull();
+  });
+
   it("loads the current user and session only for the matching user and cookie", async () => {
     const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     const other = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
