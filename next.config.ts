@@ -1,5 +1,5 @@
 import type { NextConfig } from "next";
-import { staticSecurityHeaders } from "./lib/http/security-headers";
+import { securityHeaderRules } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // Don't advertise the framework to scanners.
@@ -7,14 +7,10 @@ const nextConfig: NextConfig = {
   typedRoutes: false,
   // forbidden(): a real 403 status and page for signed-in users without the role.
   experimental: { authInterrupts: true },
-  // proxy.ts sets these (and the CSP) on everything it handles; build assets skip the proxy.
+  // The nonce-free security headers on every path, and the API's fixed CSP: set once here, not by
+  // proxy.ts on each request (lib/http/security-headers.ts says which header comes from where).
   async headers() {
-    const headers = Object.entries(staticSecurityHeaders(process.env.NODE_ENV === "production")).map(([key, value]) => ({ key, value }));
-    return [
-      { source: "/_next/static/:path*", headers },
-      { source: "/_next/image", headers },
-      { source: "/favicon.ico", headers },
-    ];
+    return securityHeaderRules(process.env.NODE_ENV === "production");
   },
 };
 

@@ -4,7 +4,7 @@ import { getEnv } from "@/lib/env";
 import { isCrossSiteWrite } from "@/lib/http/origin";
 import { ruleFor } from "@/lib/http/outcomes";
 import { fail, respond } from "@/lib/http/respond";
-import { applySecurityHeaders, contentSecurityPolicy, generateNonce } from "@/lib/http/security-headers";
+import { contentSecurityPolicy, generateNonce, isApiPath } from "@/lib/http/security-headers";
 import { HOME_PATH, loginPath, RECOVERY_CODES_PATH, REQUESTED_PATH_HEADER, routeOf, type Route } from "@/lib/routes";
 import { clearSessionCookie, getSessionStore, readSessionCookie, setSessionCookie, type ValidatedSession } from "@/lib/session";
 import { clearFlashCookie, readFlashCookie, RECOVERY_CODES_FLASH_HEADER } from "@/lib/two-factor/cookies";
@@ -87,12 +87,17 @@ function mayChangeCookie(request: NextRequest): boolean {
 }
 
 export async function proxy(request: NextRequest) {
-  const { isProduction } = getEnv();
-  const csp = contentSecurityPolicy(generateNonce(), isProduction);
+  const { pathname } = request.nextUrl;
   // The path is classified once per request, for the gate and for the headers alike.
-  const route = routeOf(request.nextUrl.pathname);
-  const flash = recoveryCodesFlash(request);
-  const response = applySecurityHeaders(await gate(request, csp, route, flash), csp, isProduction);
+  const route = routeOf(pathname);
+  // A page needs a fresh nonce, on the forwarded request (Next stamps its scripts with it) and on
+  // the answer. JSON needs none: next.config.ts gives /api/ answers a fixed policy, and the
+  // nonce-free headers to every answer, this proxy's own included.
+  const csp = isApiPath(pathname) ? undefined : contentSecurityPolicy(generateNonce(), getEnv().isProduction);
+  const flash = csp === undefined ? undefined : recoveryCodesFlash(request);
+  const response = await gate(request, csp, route, flash);
+  if (csp !== undefined) response.headers.set("Content-Security-Policy", csp);
+  // Wins over next.config.ts's strict-origin-when-cross-origin: the proxy's headers come last.
   if (route.carriesToken) response.headers.set("Referrer-Policy", "no-referrer");
   // Delivered once: the page gets the flash on this load (gate), and the browser drops the cookie.
   if (flash) clearFlashCookie(response);
@@ -111,18 +116,34 @@ function recoveryCodesFlash(request: NextRequest): string | undefined {
   return readFlashCookie(request.cookies);
 }
 
-async function gate(request: NextRequest, csp: string, route: Route, flash: string | undefined): Promise<NextResponse> {
+/**
+ * Passes the request on without inbound copies of the headers only this file may set (SPEC §3.1),
+ * plus `set`. With none to drop and none to set, the request goes on as it came: Next then has no
+ * header list to copy both ways (the common case of a public API call).
+ */
+function forward(request: NextRequest, set: Record<string, string>): NextResponse {
+  const inbound = STRIPPED_HEADERS.some((name) => request.headers.has(name));
+  if (!inbound && Object.keys(set).length === 0) return NextResponse.next();
+  const headers = new Headers(request.headers);
+  for (const name of STRIPPED_HEADERS) headers.delete(name);
+  for (const [name, value] of Object.entries(set)) headers.set(name, value);
+  return NextResponse.next({ request: { headers } });
+}
+
+async function gate(request: NextRequest, csp: string | undefined, route: Route, flash: string | undefined): Promise<NextResponse> {
   const env = getEnv();
   if (isCrossSiteWrite(request, env)) return respond(fail("cross-origin"), "json");
 
   const { pathname, search } = request.nextUrl;
   const { access, role: needed } = route;
-  const headers = new Headers(request.headers);
-  for (const name of STRIPPED_HEADERS) headers.delete(name);
-  // Next reads the nonce for its own script tags from the request's CSP header.
-  headers.set("content-security-policy", csp);
-  headers.set(REQUESTED_PATH_HEADER, `${pathname}${search}`);
-  if (flash) headers.set(RECOVERY_CODES_FLASH_HEADER, flash);
+  // What the app gets on the forwarded request. Pages only: Next reads the nonce for its own
+  // script tags from the request's CSP header, and requireUser() the path to come back to.
+  const set: Record<string, string> = {};
+  if (csp !== undefined) {
+    set["content-security-policy"] = csp;
+    set[REQUESTED_PATH_HEADER] = `${pathname}${search}`;
+  }
+  if (flash) set[RECOVERY_CODES_FLASH_HEADER] = flash;
 
   // Sending a user away from /login needs certainty: a revoked sealed cookie is still well-formed,
   // and bouncing it between /login and a protected page would loop. Protected pages are checked
@@ -139,7 +160,7 @@ async function gate(request: NextRequest, csp: string, route: Route, flash: stri
     } else if (access === "protected-page") {
       response = redirect(request, loginPath(`${pathname}${search}`));
     } else {
-      response = NextResponse.next({ request: { headers } });
+      response = forward(request, set);
     }
     // Drop a dead cookie, but only on reads the user made: on a POST the handler may be setting a
     // new one, and a background prefetch may answer after a POST that already did.
@@ -152,18 +173,17 @@ async function gate(request: NextRequest, csp: string, route: Route, flash: stri
   if (access === "anonymous-only") return redirect(request, HOME_PATH);
 
   const { userId, role, sessionId } = lookup.session;
-  headers.set(AUTH_HEADERS.userId, userId);
-  headers.set(AUTH_HEADERS.role, role);
-  headers.set(AUTH_HEADERS.sessionId, sessionId);
-  headers.set(AUTH_HEADERS.proof, signProof({ userId, role, sessionId }, proofKey()));
-
   // A signed-in user without the area's role gets a 403 from here: a plain page that shows with
   // or without JavaScript (Next renders forbidden() only client-side, and drops a rewrite's
   // status). requireRole() in the page is the second line, not the only one.
   if (needed && role !== needed) return forbidden(access, role);
 
   // Set on the forwarded request only, never on the response the browser sees (SPEC §3.3).
-  const response = NextResponse.next({ request: { headers } });
+  set[AUTH_HEADERS.userId] = userId;
+  set[AUTH_HEADERS.role] = role;
+  set[AUTH_HEADERS.sessionId] = sessionId;
+  set[AUTH_HEADERS.proof] = signProof({ userId, role, sessionId }, proofKey());
+  const response = forward(request, set);
   // A re-sealed cookie (sliding expiry, newer secret) goes back on reads only: on a POST the
   // handler may be replacing or clearing the cookie itself.
   const { refreshed } = lookup.session;
@@ -174,7 +194,12 @@ async function gate(request: NextRequest, csp: string, route: Route, flash: stri
 }
 
 export const config = {
-  // Everything but build assets. No "any path with a dot" exclusion: that would let
-  // /dashboard.rsc and other RSC/prefetch variants of protected pages skip the proxy.
-  matcher: ["/((?!_next/static/|_next/image|favicon\\.ico$).*)"],
+  // Everything but build assets and /api/ping. No "any path with a dot" exclusion: that would let
+  // /dashboard.rsc and other RSC/prefetch variants of protected pages skip the proxy. Nor
+  // /favicon.ico: there is none (app/icon.svg), and its 404 page needs the nonce CSP like any other.
+  // /api/ping is a liveness probe that must answer while the session stores are down, and the
+  // bench's measure of this proxy's own cost (the twin of /api/health). That path exactly: Next
+  // tries the raw and the decoded path, and the `$` sends /api/ping/x, /api/pingx, /api/PING and
+  // /api/ping.rsc through the proxy (tests/api/proxy.spec.ts).
+  matcher: ["/((?!_next/static/|_next/image|api/ping$).*)"],
 };

@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
 
-// OWASP ASVS V14.4 / OWASP Secure Headers. Set by proxy.ts on every response it makes or passes
-// on; next.config.ts repeats the nonce-free ones for the build assets the proxy never sees.
+// OWASP ASVS V14.4 / OWASP Secure Headers. Where each one comes from (docs/security.md):
+// - the nonce-free headers, on every path: next.config.ts headers() (securityHeaderRules), which
+//   Next applies to route handlers, pages, 404s and the proxy's own answers alike;
+// - a page's CSP, with a fresh nonce: proxy.ts, per request (Next stamps its scripts with it);
+// - an API answer's CSP, fixed (no nonce): next.config.ts, for every /api/ path.
 
 /** A fresh nonce per request: an injected script cannot guess it (128 bits). */
 export function generateNonce(): string {
@@ -26,7 +29,22 @@ export function contentSecurityPolicy(nonce: string, isProduction: boolean): str
   ].join("; ");
 }
 
-/** Headers without a per-request part (also in next.config.ts for static assets). */
+/**
+ * JSON answers are never a document that runs anything: nothing may load, nothing may frame
+ * them (OWASP REST Security cheat sheet). Fixed, so no nonce is made for an API request.
+ */
+export const API_CONTENT_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
+
+/**
+ * The paths whose answers get API_CONTENT_SECURITY_POLICY from next.config.ts (`/api/:path*`), as
+ * the proxy tells them: the raw path, case and all. Anything next.config.ts might not count as
+ * /api/ gets the page policy from the proxy instead, so no answer goes without a CSP.
+ */
+export function isApiPath(pathname: string): boolean {
+  return pathname.startsWith("/api/");
+}
+
+/** Headers without a per-request part: next.config.ts sends them on every path. */
 export function staticSecurityHeaders(isProduction: boolean): Record<string, string> {
   return {
     "X-Content-Type-Options": "nosniff",
@@ -39,13 +57,17 @@ export function staticSecurityHeaders(isProduction: boolean): Record<string, str
   };
 }
 
-const staticHeaders = { production: staticSecurityHeaders(true), development: staticSecurityHeaders(false) };
+type HeaderRule = { source: string; headers: { key: string; value: string }[] };
 
-/** `csp` is the request's policy, already built once for the forwarded request (proxy.ts). */
-export function applySecurityHeaders<R extends { headers: Headers }>(response: R, csp: string, isProduction: boolean): R {
-  response.headers.set("Content-Security-Policy", csp);
-  for (const [name, value] of Object.entries(staticHeaders[isProduction ? "production" : "development"])) {
-    response.headers.set(name, value);
-  }
-  return response;
+/**
+ * next.config.ts headers(). Next applies them before proxy.ts runs and keeps them on whatever the
+ * proxy answers or passes on; a header the proxy sets itself wins (a page's nonce CSP, a token
+ * page's `Referrer-Policy: no-referrer`).
+ */
+export function securityHeaderRules(isProduction: boolean): HeaderRule[] {
+  const list = (headers: Record<string, string>) => Object.entries(headers).map(([key, value]) => ({ key, value }));
+  return [
+    { source: "/:path*", headers: list(staticSecurityHeaders(isProduction)) },
+    { source: "/api/:path*", headers: list({ "Content-Security-Policy": API_CONTENT_SECURITY_POLICY }) },
+  ];
 }

@@ -117,4 +117,30 @@ test.describe("proxy.ts", () => {
       expect((await response.json()).user).toMatchObject({ id: user.id, role: "user" });
     });
   });
+
+  test.describe("/api/ping skips the proxy, and no other path does", () => {
+    // A dead cookie on a GET is cleared by the proxy alone: how a test tells which requests it saw.
+    const dead = { cookie: `${COOKIE}=${"A".repeat(43)}` };
+
+    test("/api/ping answers by itself, whatever identity headers come with it", async ({ request }) => {
+      const forged = { "x-user-id": "someone", "x-user-role": "admin", "x-session-id": "s", "x-auth-proof": "A".repeat(43) };
+      const response = await request.get("/api/ping", { headers: { ...dead, ...forged } });
+      expect(response.status()).toBe(200);
+      expect(await response.json()).toEqual({ status: "ok" });
+      expect(sessionCookieOf(response)).toBeUndefined();
+      for (const name of IDENTITY_HEADERS) expect(response.headers()[name], name).toBeUndefined();
+    });
+
+    test("paths that only look like it go through the proxy", async ({ request }) => {
+      for (const path of ["/api/pingx", "/api/ping/x", "/api/PING", "/api/ping.rsc", "/api/p%69ng"]) {
+        const response = await request.get(path, { headers: dead, maxRedirects: 0 });
+        expect(response, path).toClearSessionCookie();
+        expect(response.status(), path).toBe(404);
+      }
+      // Next's own trailing-slash redirect, before any route: it lands on /api/ping itself.
+      const slash = await request.get("/api/ping/", { headers: dead, maxRedirects: 0 });
+      expect(slash.status()).toBe(308);
+      expect(slash.headers().location).toBe("/api/ping");
+    });
+  });
 });

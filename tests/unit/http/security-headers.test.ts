@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, staticSecurityHeaders } from "@/lib/http/security-headers";
+import { API_CONTENT_SECURITY_POLICY, contentSecurityPolicy, isApiPath, securityHeaderRules, staticSecurityHeaders } from "@/lib/http/security-headers";
 
 const NONCE = "bm9uY2Utbm9uY2Utbm9uY2U=";
 const directives = (policy: string) => new Map(policy.split("; ").map((d) => [d.split(" ")[0], d] as const));
@@ -39,5 +39,29 @@ describe("staticSecurityHeaders", () => {
   it("sends HSTS in production only", () => {
     expect(staticSecurityHeaders(true)["Strict-Transport-Security"]).toBe("max-age=63072000; includeSubDomains");
     expect(staticSecurityHeaders(false)).not.toHaveProperty("Strict-Transport-Security");
+  });
+});
+
+describe("API_CONTENT_SECURITY_POLICY", () => {
+  it("lets a JSON answer load nothing and be framed nowhere, with no nonce to make", () => {
+    expect(API_CONTENT_SECURITY_POLICY).toBe("default-src 'none'; frame-ancestors 'none'");
+  });
+});
+
+describe("isApiPath", () => {
+  it("is the raw /api/ prefix only: whatever else next.config.ts might count as /api gets the page policy", () => {
+    for (const path of ["/api/health", "/api/auth/session", "/api/ping"]) expect(isApiPath(path), path).toBe(true);
+    for (const path of ["/api", "/API/health", "/%61pi/health", "/apix", "/", "/dashboard", "/login/api/x"]) expect(isApiPath(path), path).toBe(false);
+  });
+});
+
+describe("securityHeaderRules (next.config.ts headers())", () => {
+  it("the nonce-free headers on every path; the fixed CSP on /api/ paths; no page CSP (the proxy's, per request)", () => {
+    const rules = securityHeaderRules(true);
+    const byPath = new Map(rules.map((rule) => [rule.source, Object.fromEntries(rule.headers.map(({ key, value }) => [key, value]))]));
+    expect([...byPath.keys()]).toEqual(["/:path*", "/api/:path*"]);
+    expect(byPath.get("/:path*")).toEqual(staticSecurityHeaders(true));
+    expect(byPath.get("/api/:path*")).toEqual({ "Content-Security-Policy": API_CONTENT_SECURITY_POLICY });
+    expect(securityHeaderRules(false)[0]?.headers.map(({ key }) => key)).not.toContain("Strict-Transport-Security");
   });
 });
