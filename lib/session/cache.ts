@@ -31,7 +31,8 @@ const MAX_GAP_MS = 10 * 60_000;
 export const LOG_RETENTION_MS = 2 * (MAX_GAP_MS + LOOK_BACK_MS);
 /**
  * 100,000 entries: a hit for every session of 10,000 users with 10 sessions each. A database
- * session entry measured ~0.7 KB of heap (key, row, indexes): ~70 MB at the cap (docs/performance.md).
+ * session entry measured ~0.85 KB of heap (key, row, user, indexes): ~80 MiB at the cap; the
+ * cookie strategy's ~0.7 KB, plus ~0.4 KB in its seal memo (docs/performance.md).
  */
 export const DEFAULT_MAX_ENTRIES = 100_000;
 
