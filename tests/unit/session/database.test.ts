@@ -35,6 +35,16 @@ beforeEach(async () => {
   userId = user.id;
 });
 
+/** Deleted without the log hearing of it (as if the trigger had missed it, issue 10). */
+async function deleteWithoutLog(sessionId: string) {
+  await db().$executeRawUnsafe('ALTER TABLE "Session" DISABLE TRIGGER "Session_log_ended"');
+  try {
+    await db().session.delete({ where: { id: sessionId } });
+  } finally {
+    await db().$executeRawUnsafe('ALTER TABLE "Session" ENABLE TRIGGER "Session_log_ended"');
+  }
+}
+
 const advance = (seconds: number) => {
   clock += seconds * 1000;
 };
@@ -161,13 +171,7 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
   it("a session deleted from the database stops at once, even while cached and sliding", async () => {
     const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     expect(await store.validateSession(cookieValue)).not.toBeNull();
-    // Deleted without the log hearing of it (as if the trigger had missed it, issue 10).
-    await db().$executeRawUnsafe('ALTER TABLE "Session" DISABLE TRIGGER "Session_log_ended"');
-    try {
-      await db().session.delete({ where: { id: session.id } });
-    } finally {
-      await db().$executeRawUnsafe('ALTER TABLE "Session" ENABLE TRIGGER "Session_log_ended"');
-    }
+    await deleteWithoutLog(session.id);
     advance(IDLE / 2 + 1); // past half the idle lifetime: this request slides the session
     expect(await store.validateSession(cookieValue)).toBeNull();
     expect(await store.validateSession(cookieValue)).toBeNull();
@@ -176,12 +180,7 @@ describe.each([{ cache: false }, { cache: true }])("database session store (cach
   it("a session deleted without the log hearing of it stops once its last-seen write finds no row", async () => {
     const { cookieValue, session } = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     expect(await store.validateSession(cookieValue)).not.toBeNull();
-    await db().$executeRawUnsafe('ALTER TABLE "Session" DISABLE TRIGGER "Session_log_ended"');
-    try {
-      await db().session.delete({ where: { id: session.id } });
-    } finally {
-      await db().$executeRawUnsafe('ALTER TABLE "Session" ENABLE TRIGGER "Session_log_ended"');
-    }
+    await deleteWithoutLog(session.id);
     advance(61); // a minute on: this use is recorded (in the background), which finds the row gone
     await store.validateSession(cookieValue);
     await expect.poll(() => store.validateSession(cookieValue), { timeout: 5000 }).toBeNull();
