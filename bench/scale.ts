@@ -180,10 +180,10 @@ export async function runScale(apps: ScaleApp[], options: ScaleOptions): Promise
   return { cells, warmUps };
 }
 
-/** Untimed passes (/api/health, and the session route with one session) until the rate settles (6 to 10). */
 const MIN_JIT_PASSES = 6;
 const MAX_JIT_PASSES = 10;
 
+/** Untimed passes (/api/health, and the session route with one session) until the rate settles (6 to 10). */
 export async function warmUpJit(apps: ScaleApp[], options: { connections: number; cookieName: string; log: (message: string) => void }) {
   const pass = async () => {
     let total = 0;
