@@ -43,8 +43,8 @@ export type CacheStats = { hits: number; misses: number; entries: number; maxEnt
 export interface SessionCache {
   /** Whether cached answers may be used now (rule 3); reads the log first when it must. */
   ready(): Promise<boolean>;
-  /** The value under `key`, now the most recently used; counted as a hit or a miss. */
-  get<T>(key: string): T | undefined;
+  /** The value under `key` if `usable` accepts it (now the most recently used); counted as a hit or a miss. */
+  get<T>(key: string, usable?: (value: T) => boolean): T | undefined;
   /** Taken before a database read whose result will be cached: see set() (rule 4). */
   mark(): number;
   /** Caches a value read from the database; refused when the log brought news since `mark`. */
@@ -78,8 +78,8 @@ export async function readThrough<T>(
   stillGood: (value: T) => boolean = () => true,
 ): Promise<T | null> {
   if (!cache || !(await cache.ready())) return load();
-  const hit = cache.get<T>(key);
-  if (hit !== undefined && stillGood(hit)) return hit;
+  const hit = cache.get<T>(key, stillGood);
+  if (hit !== undefined) return hit;
   const mark = cache.mark();
   const value = await load();
   if (value !== null) cache.set(key, value, tagsOf(value), mark);
@@ -207,8 +207,8 @@ export function createSessionCache(options: SessionCacheOptions): SessionCache {
       return clock() - lastReadStartedAt < MAX_STALENESS_MS;
     },
 
-    get<T>(key: string) {
-      return entries.get(key)?.value as T | undefined;
+    get<T>(key: string, usable: (value: T) => boolean = () => true) {
+      return entries.get(key, (entry) => usable(entry.value as T))?.value as T | undefined;
     },
 
     mark: () => news,

@@ -17,9 +17,10 @@ export class LruMap<V> {
     return this.map.size;
   }
 
-  get(key: string): V | undefined {
+  /** The value under `key`, now the most recently used; one that `usable` refuses counts as a miss. */
+  get(key: string, usable: (value: V) => boolean = () => true): V | undefined {
     const value = this.map.get(key);
-    if (value === undefined) {
+    if (value === undefined || !usable(value)) {
       this.counts.misses++;
       return undefined;
     }

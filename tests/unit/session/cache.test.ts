@@ -267,6 +267,9 @@ describe("session cache", () => {
     small.set("c", "c", { userId: "u" }, small.mark());
     expect([small.get("a"), small.get("b"), small.get("c")]).toEqual(["a", undefined, "c"]);
     expect(small.stats()).toEqual({ hits: 3, misses: 1, entries: 2, maxEntries: 2, evictions: 1 });
+    // A value the caller cannot use (a row that looks expired) is a miss, not a hit.
+    expect(small.get("a", () => false)).toBeUndefined();
+    expect(small.stats()).toMatchObject({ hits: 3, misses: 2 });
   });
 
   it("an evicted entry leaves no trace in its tag indexes: a later event for it drops nothing else", async () => {
