@@ -6,7 +6,7 @@ import type { BodyKind } from "@/lib/http/body";
 import { ruleFor, type Reason } from "@/lib/http/outcomes";
 import { LOGIN_PATH, MFA_VERIFY_PATH, RECOVERY_CODES_PATH } from "@/lib/routes";
 import { clearSessionCookie, setSessionCookie, type CookieToSend, type NewSession } from "@/lib/session";
-import { clearChallengeCookie, setChallengeCookie, setFlashCookie } from "@/lib/two-factor/cookies";
+import { clearChallengeCookie, sealRecoveryCodesFlash, setChallengeCookie, setFlashCookie } from "@/lib/two-factor/cookies";
 import type { PublicUser } from "@/lib/users";
 
 /**
@@ -119,11 +119,12 @@ export function challengeIssued(challengeToken: string, next: string | undefined
 
 /**
  * New recovery codes (SPEC §8): JSON callers get them in the body; a form goes to the page that
- * shows them, carried there once by the sealed flash cookie. `session`: this device's new session
- * (the others were ended), or "clear" when this one was ended meanwhile.
+ * shows them, carried there once by a flash cookie sealed to `userId`. `newSession`: this device's
+ * new session (the others were ended); null when this one was ended meanwhile, so it is cleared.
  */
-export function recoveryCodesIssued(recoveryCodes: string[], flash: string, session: NewSession | "clear"): Success {
-  return { ok: true, body: { recoveryCodes }, redirectTo: RECOVERY_CODES_PATH, flash, session };
+export async function recoveryCodesIssued(userId: string, issued: { recoveryCodes: string[]; newSession: NewSession | null }): Promise<Success> {
+  const flash = await sealRecoveryCodesFlash(userId, issued.recoveryCodes);
+  return { ok: true, body: { recoveryCodes: issued.recoveryCodes }, redirectTo: RECOVERY_CODES_PATH, flash, session: issued.newSession ?? "clear" };
 }
 
 /** A success with a JSON body; `redirectTo` is where a form goes (a GET has none). */

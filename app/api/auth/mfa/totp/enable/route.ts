@@ -3,15 +3,9 @@ import { enableTotp } from "@/lib/auth/two-factor";
 import { recoveryCodesIssued } from "@/lib/http/respond";
 import { route } from "@/lib/http/route";
 import { TWO_FACTOR_SETTINGS_PATH } from "@/lib/routes";
-import { sealRecoveryCodesFlash } from "@/lib/two-factor/cookies";
 
 // SPEC §8: confirms the setup; the codes are shown once, every other session ends, this one is renewed.
-export const POST = route(
-  { auth: "user", body: MfaCodeBodySchema, form: TWO_FACTOR_SETTINGS_PATH },
-  async ({ current, body, meta }) => {
-    const result = await enableTotp(current, body.code, meta);
-    if (!result.ok) return result;
-    const flash = await sealRecoveryCodesFlash(current.user.id, result.recoveryCodes);
-    return recoveryCodesIssued(result.recoveryCodes, flash, result.newSession ?? "clear");
-  },
-);
+export const POST = route({ auth: "user", body: MfaCodeBodySchema, form: TWO_FACTOR_SETTINGS_PATH }, async ({ current, body, meta }) => {
+  const result = await enableTotp(current, body.code, meta);
+  return result.ok ? recoveryCodesIssued(current.user.id, result) : result;
+});
