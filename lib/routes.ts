@@ -37,6 +37,7 @@ export const TOKEN_PAGE_PREFIXES = ["/verify-email", "/reset-password", "/confir
 
 export const LOGIN_PATH = "/login";
 export const HOME_PATH = "/dashboard";
+export const ADMIN_PATH = "/admin";
 /** The second step of a login with two-factor on (SPEC §8): a TOTP or recovery code. */
 export const MFA_VERIFY_PATH = "/login/verify";
 export const TWO_FACTOR_SETTINGS_PATH = "/settings/two-factor";

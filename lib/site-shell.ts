@@ -1,4 +1,4 @@
-import { HOME_PATH, LOGIN_PATH } from "@/lib/routes";
+import { ADMIN_PATH, HOME_PATH, LOGIN_PATH, TWO_FACTOR_SETTINGS_PATH } from "@/lib/routes";
 import type { PublicRole } from "@/lib/users";
 
 // What every page shares: the header's entries, the stylesheet and the icon. app/layout.tsx
@@ -20,9 +20,9 @@ export function navLinks(role: PublicRole | null): NavLink[] {
     { href: "/settings/sessions", label: "Sessions" },
     { href: "/settings/password", label: "Password" },
     { href: "/settings/email", label: "Email" },
-    { href: "/settings/two-factor", label: "Two-factor" },
+    { href: TWO_FACTOR_SETTINGS_PATH, label: "Two-factor" },
     { href: "/settings/activity", label: "Activity" },
-    ...(role === "admin" ? [{ href: "/admin", label: "Admin" }] : []),
+    ...(role === "admin" ? [{ href: ADMIN_PATH, label: "Admin" }] : []),
   ];
 }
 

@@ -1,5 +1,6 @@
 import { AuthForm } from "@/app/_components/auth-form";
 import type { FormState } from "@/lib/auth/form-state";
+import { MFA_VERIFY_PATH } from "@/lib/routes";
 
 export function LoginForm({ state }: { state: FormState }) {
   return (
@@ -7,7 +8,7 @@ export function LoginForm({ state }: { state: FormState }) {
       action={`/api/auth/login?${new URLSearchParams({ next: state.next })}`}
       next={state.next}
       // Two-factor on: the password was right, and the code comes next, on its own page (SPEC §8).
-      challengePath={`/login/verify?${new URLSearchParams({ next: state.next })}`}
+      challengePath={`${MFA_VERIFY_PATH}?${new URLSearchParams({ next: state.next })}`}
       submitLabel="Sign in"
       pendingLabel="Signing in…"
       initialError={state.error}

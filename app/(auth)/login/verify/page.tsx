@@ -5,16 +5,14 @@ import { RECOVERY_CODE_FIELD, TOTP_CODE_FIELD } from "@/app/_components/code-fie
 import { FormNotices } from "@/app/_components/form-notices";
 import { readFormState, type SearchParams } from "@/lib/auth/form-state";
 import { getEnv } from "@/lib/env";
-import { loginPath } from "@/lib/routes";
+import { loginPath, MFA_VERIFY_PATH } from "@/lib/routes";
 import { hasPendingChallenge } from "@/lib/two-factor";
 
 export const metadata: Metadata = { title: "Two-factor sign-in" };
 
-const VERIFY_PATH = "/login/verify";
-
 /** This page with `next` kept, for the authenticator code or (`recovery`) a recovery code. */
 function verifyPath(next: string, method?: "recovery"): string {
-  return `${VERIFY_PATH}?${new URLSearchParams(method ? { method, next } : { next })}`;
+  return `${MFA_VERIFY_PATH}?${new URLSearchParams(method ? { method, next } : { next })}`;
 }
 
 // The second step of a login (SPEC §8): the password was right, and the pending-challenge cookie

@@ -9,7 +9,7 @@ import { requireRole } from "@/lib/auth/current-user";
 import { readFormState, type SearchParams } from "@/lib/auth/form-state";
 import { PublicIdSchema } from "@/lib/auth/schemas";
 import { getEnv } from "@/lib/env";
-import { TWO_FACTOR_SETTINGS_PATH } from "@/lib/routes";
+import { ADMIN_PATH, TWO_FACTOR_SETTINGS_PATH } from "@/lib/routes";
 import { getTwoFactorStatus } from "@/lib/two-factor";
 
 export const metadata: Metadata = { title: "User activity" };
@@ -30,7 +30,7 @@ export default async function AdminUserPage({
   return (
     <section className="card">
       <p>
-        <Link href="/admin">← All users</Link>
+        <Link href={ADMIN_PATH}>← All users</Link>
       </p>
       <h1>{user.email}</h1>
       <FormNotices notice={notice} error={error} />
