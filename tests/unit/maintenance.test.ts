@@ -98,7 +98,7 @@ describe.each(["database", "cookie"])("deleteExpiredRows while SESSION_STRATEGY=
       const { deleteExpiredRows: cleanUp } = await import("@/lib/maintenance");
       expect(getSessionStore().listsAllSessions).toBe(strategy === "database");
 
-      const user = await db().user.create({ data: { email: `m${Math.random()}@test.dev`, passwordHash: "x" } });
+      const user = await createTestUser(db());
       const at = (ms: number) => new Date(Date.now() + ms);
       const id = (name: string) => `${strategy}-${name}`;
       await db().session.createMany({

@@ -245,7 +245,7 @@ describe("database session store: listing and counting for the pages", () => {
 
   it("lists every session of the user and counts only the live ones", async () => {
     expect(store.listsAllSessions).toBe(true);
-    const other = (await db().user.create({ data: { email: `o${Math.random()}@test.dev`, passwordHash: "x" } })).id;
+    const other = (await createTestUser(db())).id;
     const mine = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     const second = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     await createSessionOrFail(store, { id: other, role: "user", generation: 0 }, meta);
@@ -260,7 +260,7 @@ describe("database session store: listing and counting for the pages", () => {
   });
 
   it("ends another of the user's sessions by id, and nobody else's", async () => {
-    const other = (await db().user.create({ data: { email: `o${Math.random()}@test.dev`, passwordHash: "x" } })).id;
+    const other = (await createTestUser(db())).id;
     const mine = await createSessionOrFail(store, { id: userId, role: "user", generation: 0 }, meta);
     const theirs = await createSessionOrFail(store, { id: other, role: "user", generation: 0 }, meta);
     expect(await store.invalidateUserSession(userId, theirs.session.id)).toBe(false);
