@@ -3,8 +3,8 @@ import path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
-// Issue 11: outside lib/session nothing touches the session tables or reaches a strategy's file;
-// the rest of the app asks the store. The lint rule (eslint.config.mjs) catches imports as they
+// Issue 11: outside lib/session nothing touches the session tables, reaches a strategy's file or
+// branches on the strategy's name; the rest of the app asks the store. The lint rule (eslint.config.mjs) catches imports as they
 // are typed; this check goes by what the compiler resolves and infers, so a relative path, a
 // dynamic import, a destructured delegate or a relation filter cannot slip past it.
 
@@ -12,6 +12,8 @@ const ROOT = path.resolve(import.meta.dirname, "../../..");
 const SESSION_DIR = path.join(ROOT, "lib/session") + path.sep;
 const SESSION_INDEX = path.join(ROOT, "lib/session/index.ts");
 const GENERATED_DIR = path.join(ROOT, "lib/generated") + path.sep;
+const ENV_FILE = path.join(ROOT, "lib/env.ts");
+const STRATEGY_PROPERTY = "sessionStrategy";
 const SESSION_MODELS = ["Session", "RevokedSession", "RevocationEvent"];
 const DELEGATES = new Set(SESSION_MODELS.map((model) => `${model}Delegate`));
 // A table named in SQL: Prisma's tables are mixed-case, so only a quoted name can reach them.
@@ -79,7 +81,18 @@ function findViolations(program: ts.Program, files: string[]): Violation[] {
       declaredInGenerated(checker.getTypeAtLocation(node.expression.expression).getSymbol()) &&
       /Delegate$/.test(checker.getTypeAtLocation(node.expression.expression).getSymbol()?.getName() ?? "");
 
+    /** A property of the parsed environment (`Env` in lib/env.ts), e.g. the strategy's name. */
+    const isEnvProperty = (symbol: ts.Symbol | undefined) => (symbol?.declarations ?? []).some((decl) => path.resolve(decl.getSourceFile().fileName) === ENV_FILE);
+
     const visit = (node: ts.Node, inModelCall: boolean) => {
+      // Branching on the strategy's name: the store says what differs instead (listsAllSessions, …).
+      if (ts.isPropertyAccessExpression(node) && node.name.text === STRATEGY_PROPERTY && isEnvProperty(checker.getSymbolAtLocation(node.name))) {
+        report(node, "reads the session strategy's name");
+      } else if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent) && (node.propertyName ?? node.name).getText(source) === STRATEGY_PROPERTY) {
+        if (isEnvProperty(checker.getTypeAtLocation(node.parent).getProperty(STRATEGY_PROPERTY))) report(node, "reads the session strategy's name");
+      } else if (ts.isPropertyAccessExpression(node) && node.name.text === "SESSION_STRATEGY" && node.expression.getText(source) === "process.env" && path.resolve(file) !== ENV_FILE) {
+        report(node, "reads SESSION_STRATEGY");
+      }
       if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
         checkSpecifier(node, node.moduleSpecifier.text);
       } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteralLike(node.arguments[0])) {
@@ -148,6 +161,10 @@ export const j = { select: { revokedSessions: true } } satisfies Prisma.UserFind
 export const k = () => getDb().$transaction((tx) => tx.user.findFirst({ select: { id: true, sessions: { select: { id: true } } } }));
 export const l = () => getDb().$queryRawUnsafe('SELECT count(*) FROM "RevocationEvent"');
 export type M = typeof import("../lib/session/cache");
+import { getEnv } from "@/lib/env";
+export const n = () => getEnv().sessionStrategy === "redis";
+export const { sessionStrategy: o } = getEnv();
+export const p = process.env.SESSION_STRATEGY;
 `,
   ],
   [
@@ -161,6 +178,8 @@ export const d = () => getSessionStore().countActiveSessions([]);
 export const e = () => getDb().$queryRaw\`SELECT 1 FROM "User" WHERE name = 'Session'\`;
 export const f = (sessions: SessionInfo[]) => JSON.stringify({ sessions, revokedSessions: sessions.length });
 export const g = () => getDb().authEvent.findMany({ where: { detail: { path: ["sessionId"], equals: "x" } } });
+export const h = (options: { sessionStrategy: string }) => options.sessionStrategy;
+export const { sessionStrategy: i } = { sessionStrategy: "any" };
 `,
   ],
 ]);
@@ -180,7 +199,7 @@ describe("the session tables and strategy files belong to lib/session (issue 11)
     expect(relative.filter((file) => file.startsWith("lib/session/") || file.startsWith("lib/generated/"))).toEqual([]);
   });
 
-  it("nothing outside lib/session touches a session table or imports a strategy's file", () => {
+  it("nothing outside lib/session touches a session table, imports a strategy's file or reads the strategy's name", () => {
     expect(findViolations(getProgram(), files)).toEqual([]);
   }, 120_000);
 
@@ -201,6 +220,9 @@ describe("the session tables and strategy files belong to lib/session (issue 11)
       "lib/__boundary_probe_bad__.ts:15 reaches the sessions relation",
       "lib/__boundary_probe_bad__.ts:16 names the RevocationEvent table in SQL",
       "lib/__boundary_probe_bad__.ts:17 imports lib/session/cache.ts",
+      "lib/__boundary_probe_bad__.ts:19 reads the session strategy's name",
+      "lib/__boundary_probe_bad__.ts:20 reads the session strategy's name",
+      "lib/__boundary_probe_bad__.ts:21 reads SESSION_STRATEGY",
     ]);
   }, 120_000);
 });
