@@ -28,6 +28,26 @@ async function mailedToken(to: string, pathname: string, since: number, origin =
 
 const sessionStatus = async (context: APIRequestContext) => (await context.get("/api/auth/session")).status();
 
+/** A JSON POST through node:http, which (unlike fetch and Playwright's client) sends the Host header it is given. */
+async function rawPost(url: string, headers: Record<string, string>, data: unknown): Promise<{ status: number; body: string }> {
+  const { request: httpRequest } = await import("node:http");
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify(data);
+    const req = httpRequest(url, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+    });
+    req.on("response", (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 test.describe("email verification", () => {
   test("signup mails a link; the link verifies signed out, once; user objects say so", async ({ baseURL, playwright }) => {
     const since = Date.now();
@@ -312,23 +332,53 @@ test.describe("email change", () => {
   });
 });
 
+test.describe("the origin of mailed links", () => {
+  test("without TRUST_PROXY, X-Forwarded-Host changes no link", async ({ baseURL, user }) => {
+    const since = Date.now();
+    const forged = { host: new URL(baseURL!).host, "x-forwarded-host": "evil.example" };
+    const answer = await rawPost(`${baseURL}/api/auth/password/forgot`, forged, { email: user.email });
+    expect(answer.status).toBe(200);
+    // mailedToken checks that the link's origin is this server's.
+    await mailedToken(user.email, "/reset-password", since);
+  });
+
+  test.describe("with APP_URL set", () => {
+    const APP_URL = "https://app.example.test";
+    let server: RunningServer;
+    test.beforeAll(async () => {
+      server = await startNextServer({ ...serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), readTestEnv("maxSessions")), APP_URL });
+    });
+    test.afterAll(async () => server?.stop());
+
+    test("APP_URL wins over a forged Host, a forwarded host and the real Host alike", async ({ playwright }) => {
+      const user = await createUser(server.url);
+      const realHost = new URL(server.url).host;
+      const tokens: string[] = [];
+      const requests: Array<Record<string, string>> = [
+        { host: "evil.example" },
+        { host: "evil.example:8443" },
+        { host: realHost, "x-forwarded-host": "evil.example", "x-forwarded-proto": "http" },
+        { host: realHost },
+      ];
+      for (const headers of requests) {
+        const since = Date.now();
+        const answer = await rawPost(`${server.url}/api/auth/password/forgot`, headers, { email: user.email });
+        expect([answer.status, answer.body], JSON.stringify(headers)).toEqual([200, JSON.stringify({ ok: true })]);
+        tokens.push(await mailedToken(user.email, "/reset-password", since, APP_URL));
+      }
+      // The link, read against this server, works: APP_URL only names the public origin.
+      const context = await playwright.request.newContext({ baseURL: server.url });
+      const reset = await context.post("/api/auth/password/reset", { data: { token: tokens.at(-1), newPassword: `new-${user.password}` } });
+      expect(reset.status()).toBe(200);
+      for (const token of tokens) expect(server.output(), "no token in the server log").not.toContain(token);
+      await context.dispose();
+    });
+  });
+});
+
 test.describe("bad input never gets a 5xx", () => {
   test("a Host header that names no origin gets 400 before any work, for known and unknown addresses alike", async ({ baseURL, user }) => {
-    const { request: httpRequest } = await import("node:http");
-    const post = (host: string, email: string) =>
-      new Promise<number>((resolve, reject) => {
-        const body = JSON.stringify({ email });
-        const req = httpRequest(`${baseURL}/api/auth/password/forgot`, {
-          method: "POST",
-          headers: { host, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-        });
-        req.on("response", (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
-        });
-        req.on("error", reject);
-        req.end(body);
-      });
+    const post = async (host: string, email: string) => (await rawPost(`${baseURL}/api/auth/password/forgot`, { host }, { email })).status;
     const since = Date.now();
     for (const host of ["a b", "x:99999", "evil.example/path", "user@evil.example"]) {
       const statuses = [await post(host, user.email), await post(host, uniqueEmail("nobody"))];
