@@ -435,7 +435,31 @@ test.describe("expiry (controlled clock)", () => {
     const freshToken = await mailedToken(fresh.email, "/verify-email", later, server.url);
     server.advance(24 * 60 * 60 + 5);
     expect((await context.post("/api/auth/email/verify", { data: { token: freshToken } })).status()).toBe(400);
+    // Only the development outbox prints links; this server sends by SMTP.
+    for (const token of [reset, verify, freshToken]) expect(server.output(), "no token in the server log").not.toContain(token);
     await context.dispose();
+  });
+
+  test("an email-change link lives 24 hours", async ({ playwright }) => {
+    const since = Date.now();
+    const tokens: string[] = [];
+    for (const user of await Promise.all([createUser(server.url), createUser(server.url)])) {
+      const context = await playwright.request.newContext({ baseURL: server.url });
+      await signIn(context, user);
+      const newEmail = uniqueEmail("moved");
+      expect((await context.post("/api/auth/email", { data: { newEmail, currentPassword: user.password } })).status()).toBe(200);
+      tokens.push(await mailedToken(newEmail, "/confirm-email", since, server.url));
+      await context.dispose();
+    }
+    const [first, second] = tokens as [string, string];
+    // Confirming works signed out, so the sessions the clock ends do not matter.
+    const anonymous = await playwright.request.newContext({ baseURL: server.url });
+    server.advance(24 * 60 * 60 - 120);
+    expect((await anonymous.post("/api/auth/email/confirm", { data: { token: first } })).status(), "still good 2 minutes before 24 hours").toBe(200);
+    server.advance(125);
+    expect((await anonymous.post("/api/auth/email/confirm", { data: { token: second } })).status(), "dead 5 seconds after 24 hours").toBe(400);
+    for (const token of tokens) expect(server.output(), "no token in the server log").not.toContain(token);
+    await anonymous.dispose();
   });
 });
 
