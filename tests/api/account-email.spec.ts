@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { createUser, expect, query, sessionCookieOf, signIn, test, uniqueEmail, type TestUser } from "../fixtures";
-import { linkIn, noMailFor, waitForMail } from "../support/mailbox";
+import { linkIn, mailFor, noMailFor, waitForMail } from "../support/mailbox";
 import { startClockedServer, startNextServer, type ClockedServer, type RunningServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
@@ -295,6 +295,18 @@ test.describe("email change", () => {
     expect((await request.post("/api/auth/email/confirm", { data: { token } })).status(), "once").toBe(400);
     await signIn(request, { email: newEmail, password: user.password });
     await other.dispose();
+
+    // The old address hears that the change is done; the new one got only its link.
+    const done = await waitForMail(user.email, { since, subject: /email address was changed/ });
+    expect(done.text).toContain(newEmail);
+    expect(done.links.filter((l) => l.includes("token="))).toEqual([]);
+    expect((await mailFor(newEmail, { since })).map((mail) => mail.subject)).toEqual([expect.stringMatching(/^Confirm your new email/)]);
+
+    const events = await query<{ type: string; detail: unknown }>(`SELECT type, detail FROM "AuthEvent" WHERE "userId" = $1 ORDER BY "createdAt", id`, [user.id]);
+    const types = events.map((e) => e.type).filter((type) => type.startsWith("EMAIL_CHANGE"));
+    expect(types).toEqual(["EMAIL_CHANGE_REQUESTED", "EMAIL_CHANGED"]);
+    const stored = JSON.stringify(events);
+    for (const secret of [token, "/confirm-email", user.password]) expect(stored, "no token, link or password in the audit log").not.toContain(secret);
   });
 
   test("401 for a wrong password, 409 for a taken address, 400 for a malformed one; nothing is sent", async ({ baseURL, request, user }) => {
