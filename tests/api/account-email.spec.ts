@@ -321,7 +321,14 @@ test.describe("email change", () => {
     expect(clash.status()).toBe(409);
     const malformed = await request.post("/api/auth/email", { data: { newEmail: "nope", currentPassword: user.password } });
     expect(malformed.status()).toBe(400);
+    // The address the account already has, in any case: 400, and nothing is sent to it.
+    for (const newEmail of [user.email, user.email.toUpperCase()]) {
+      const same = await request.post("/api/auth/email", { data: { newEmail, currentPassword: user.password } });
+      expect(same.status(), newEmail).toBe(400);
+      expect(await same.json(), newEmail).toMatchObject({ error: "That is already your email address." });
+    }
     await noMailFor(taken.email, { since, waitMs: 1000 });
+    await noMailFor(user.email, { since, subject: /about to change/, waitMs: 0 });
     expect((await request.post("/api/auth/email", { data: { newEmail: uniqueEmail(), currentPassword: user.password } })).status()).toBe(200);
   });
 
