@@ -556,12 +556,23 @@ test.describe("production without SMTP_URL", () => {
     const stored = () => (existsSync(outbox) ? readdirSync(outbox).length : 0);
     const before = stored();
     await signIn(context, user);
-    expect((await context.post("/api/auth/email", { data: { newEmail: uniqueEmail(), currentPassword: user.password } })).status()).toBe(503);
+    const change = await context.post("/api/auth/email", { data: { newEmail: uniqueEmail(), currentPassword: user.password } });
+    expect(change.status()).toBe(503);
+    expect(await change.json()).toEqual({ error: "Email is not configured" });
+    // Resend, for an account that is not verified yet (a verified one is answered 200, nothing sent).
+    const unverified = await createUser(server.url);
+    const other = await playwright.request.newContext({ baseURL: server.url });
+    await signIn(other, unverified);
+    const resend = await other.post("/api/auth/email/verify/resend");
+    expect(resend.status()).toBe(503);
+    expect(await resend.json()).toEqual({ error: "Email is not configured" });
+    await other.dispose();
     // A password change still works and would send a notice: nothing is sent, nothing is stored.
     const changed = await context.post("/api/auth/password", { data: { currentPassword: user.password, newPassword: `changed-${user.password}` } });
     expect(changed.status()).toBe(200);
     expect(stored(), "production keeps no outbox").toBe(before);
     expect(server.output()).toMatch(/SMTP_URL is not set/);
+    expect(server.output().match(/SMTP_URL is not set/g), "one warning, at start-up").toHaveLength(1);
     await context.dispose();
   });
 });
