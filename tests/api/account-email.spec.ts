@@ -3,7 +3,7 @@ import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { createUser, expect, query, sessionCookieOf, signIn, test, uniqueEmail, type TestUser } from "../fixtures";
 import { linkIn, mailFor, noMailFor, waitForMail } from "../support/mailbox";
-import { startClockedServer, startNextServer, type ClockedServer, type RunningServer } from "../support/server";
+import { freePort, startClockedServer, startNextServer, type ClockedServer, type RunningServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
 // SPEC §7, row by row, with real mail: the app sends to an SMTP server inside the test run, and
@@ -573,6 +573,37 @@ test.describe("production without SMTP_URL", () => {
     expect(stored(), "production keeps no outbox").toBe(before);
     expect(server.output()).toMatch(/SMTP_URL is not set/);
     expect(server.output().match(/SMTP_URL is not set/g), "one warning, at start-up").toHaveLength(1);
+    await context.dispose();
+  });
+});
+
+test.describe("a dead SMTP server", () => {
+  let server: RunningServer;
+  test.beforeAll(async () => {
+    // A port nothing listens on: every send is refused at once.
+    const port = await freePort();
+    server = await startNextServer({ ...serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), readTestEnv("maxSessions")), SMTP_URL: `smtp://127.0.0.1:${port}` });
+  });
+  test.afterAll(async () => server?.stop());
+
+  test("forgot answers the same for known and unknown addresses; the failure is logged, without the link", async ({ playwright }) => {
+    const user = await createUser(server.url);
+    const context = await playwright.request.newContext({ baseURL: server.url });
+    const known = await context.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const unknown = await context.post("/api/auth/password/forgot", { data: { email: uniqueEmail("nobody") } });
+    expect([known.status(), unknown.status()]).toEqual([200, 200]);
+    expect(await known.text()).toBe(await unknown.text());
+    expect(await known.json()).toEqual({ ok: true });
+
+    const failures = () => server.output().match(/mail: "password-reset" was not sent/g) ?? [];
+    await expect.poll(() => failures().length, { timeout: 15_000 }).toBeGreaterThan(0);
+    // Only the known address had a message to lose.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(failures(), "one failed send, for the account").toHaveLength(1);
+    const output = server.output();
+    for (const leak of ["token=", "/reset-password", user.password]) expect(output, "nothing of the message in the log").not.toContain(leak);
+    // The signup's verification link was lost the same way.
+    expect(output).toMatch(/mail: "verify-email" was not sent/);
     await context.dispose();
   });
 });
