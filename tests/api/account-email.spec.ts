@@ -520,9 +520,18 @@ test.describe("REQUIRE_EMAIL_VERIFICATION=true", () => {
     // Signing in again is the resend: a fresh link went out.
     await mailedToken(user.email, "/verify-email", since, server.url);
 
+    const formSince = Date.now();
     const form = await context.post("/api/auth/login", { form: { email: user.email, password: user.password }, maxRedirects: 0 });
     expect(form.status()).toBe(303);
     expect(form.headers().location).toContain("error=email-unverified");
+    // The page the form lands on says a link was sent and how to get another; and one was sent.
+    const landed = await context.get(form.headers().location!);
+    expect(landed.status()).toBe(200);
+    const page = await landed.text();
+    const alert = page.match(/<p[^>]*role="alert"[^>]*>([^<]*)<\/p>/)?.[1];
+    expect(alert, "the form's error, shown").toContain("we have sent a link to it");
+    expect(alert).toContain("signing in again sends a new link");
+    await mailedToken(user.email, "/verify-email", formSince, server.url);
 
     await query(`UPDATE "User" SET "emailVerifiedAt" = now() WHERE id = $1`, [user.id]);
     expect((await context.post("/api/auth/login", { data: { email: user.email, password: user.password } })).status()).toBe(200);
