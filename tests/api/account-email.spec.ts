@@ -617,3 +617,27 @@ test.describe("a dead SMTP server", () => {
   });
 });
 
+test.describe("bad bodies on the routes that send mail", () => {
+  for (const [route, signedIn] of [
+    ["/api/auth/password/forgot", false],
+    ["/api/auth/email", true],
+    ["/api/auth/email/verify/resend", true],
+  ] as const) {
+    test(`${route}: malformed JSON 400, huge body 413, wrong or missing content type 415`, async ({ request, user }) => {
+      if (signedIn) await signIn(request, user);
+      const cases: Array<[string, Parameters<APIRequestContext["post"]>[1], number]> = [
+        ["malformed JSON", { data: "{nope", headers: { "content-type": "application/json" } }, 400],
+        ["JSON that is not an object", { data: "[]", headers: { "content-type": "application/json" } }, 400],
+        ["huge body", { data: { email: user.email, newEmail: uniqueEmail(), currentPassword: user.password, pad: "A".repeat(20_000) } }, 413],
+        ["wrong content type", { data: `email=${user.email}`, headers: { "content-type": "text/plain" } }, 415],
+        ["no content type", { data: Buffer.from(JSON.stringify({ email: user.email })) }, 415],
+      ];
+      for (const [name, options, status] of cases) {
+        const response = await request.post(route, options);
+        expect(response.status(), name).toBe(status);
+        expect((await response.json()).error, name).toEqual(expect.any(String));
+      }
+    });
+  }
+});
+
