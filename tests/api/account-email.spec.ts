@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { APIRequestContext } from "@playwright/test";
 import { createUser, expect, query, sessionCookieOf, signIn, test, uniqueEmail, type TestUser } from "../fixtures";
-import { linkIn, noMailFor, waitForMail } from "../support/mailbox";
-import { startClockedServer, startNextServer, type ClockedServer, type RunningServer } from "../support/server";
+import { linkIn, mailFor, noMailFor, waitForMail } from "../support/mailbox";
+import { freePort, startClockedServer, startNextServer, type ClockedServer, type RunningServer } from "../support/server";
 import { readTestEnv, serverEnv } from "../support/test-env";
 
 // SPEC §7, row by row, with real mail: the app sends to an SMTP server inside the test run, and
@@ -27,6 +27,26 @@ async function mailedToken(to: string, pathname: string, since: number, origin =
 }
 
 const sessionStatus = async (context: APIRequestContext) => (await context.get("/api/auth/session")).status();
+
+/** A JSON POST through node:http, which (unlike fetch and Playwright's client) sends the Host header it is given. */
+async function rawPost(url: string, headers: Record<string, string>, data: unknown): Promise<{ status: number; body: string }> {
+  const { request: httpRequest } = await import("node:http");
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify(data);
+    const req = httpRequest(url, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+    });
+    req.on("response", (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
 
 test.describe("email verification", () => {
   test("signup mails a link; the link verifies signed out, once; user objects say so", async ({ baseURL, playwright }) => {
@@ -275,6 +295,18 @@ test.describe("email change", () => {
     expect((await request.post("/api/auth/email/confirm", { data: { token } })).status(), "once").toBe(400);
     await signIn(request, { email: newEmail, password: user.password });
     await other.dispose();
+
+    // The old address hears that the change is done; the new one got only its link.
+    const done = await waitForMail(user.email, { since, subject: /email address was changed/ });
+    expect(done.text).toContain(newEmail);
+    expect(done.links.filter((l) => l.includes("token="))).toEqual([]);
+    expect((await mailFor(newEmail, { since })).map((mail) => mail.subject)).toEqual([expect.stringMatching(/^Confirm your new email/)]);
+
+    const events = await query<{ type: string; detail: unknown }>(`SELECT type, detail FROM "AuthEvent" WHERE "userId" = $1 ORDER BY "createdAt", id`, [user.id]);
+    const types = events.map((e) => e.type).filter((type) => type.startsWith("EMAIL_CHANGE"));
+    expect(types).toEqual(["EMAIL_CHANGE_REQUESTED", "EMAIL_CHANGED"]);
+    const stored = JSON.stringify(events);
+    for (const secret of [token, "/confirm-email", user.password]) expect(stored, "no token, link or password in the audit log").not.toContain(secret);
   });
 
   test("401 for a wrong password, 409 for a taken address, 400 for a malformed one; nothing is sent", async ({ baseURL, request, user }) => {
@@ -289,7 +321,14 @@ test.describe("email change", () => {
     expect(clash.status()).toBe(409);
     const malformed = await request.post("/api/auth/email", { data: { newEmail: "nope", currentPassword: user.password } });
     expect(malformed.status()).toBe(400);
+    // The address the account already has, in any case: 400, and nothing is sent to it.
+    for (const newEmail of [user.email, user.email.toUpperCase()]) {
+      const same = await request.post("/api/auth/email", { data: { newEmail, currentPassword: user.password } });
+      expect(same.status(), newEmail).toBe(400);
+      expect(await same.json(), newEmail).toMatchObject({ error: "That is already your email address." });
+    }
     await noMailFor(taken.email, { since, waitMs: 1000 });
+    await noMailFor(user.email, { since, subject: /about to change/, waitMs: 0 });
     expect((await request.post("/api/auth/email", { data: { newEmail: uniqueEmail(), currentPassword: user.password } })).status()).toBe(200);
   });
 
@@ -312,23 +351,53 @@ test.describe("email change", () => {
   });
 });
 
+test.describe("the origin of mailed links", () => {
+  test("without TRUST_PROXY, X-Forwarded-Host changes no link", async ({ baseURL, user }) => {
+    const since = Date.now();
+    const forged = { host: new URL(baseURL!).host, "x-forwarded-host": "evil.example" };
+    const answer = await rawPost(`${baseURL}/api/auth/password/forgot`, forged, { email: user.email });
+    expect(answer.status).toBe(200);
+    // mailedToken checks that the link's origin is this server's.
+    await mailedToken(user.email, "/reset-password", since);
+  });
+
+  test.describe("with APP_URL set", () => {
+    const APP_URL = "https://app.example.test";
+    let server: RunningServer;
+    test.beforeAll(async () => {
+      server = await startNextServer({ ...serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), readTestEnv("maxSessions")), APP_URL });
+    });
+    test.afterAll(async () => server?.stop());
+
+    test("APP_URL wins over a forged Host, a forwarded host and the real Host alike", async ({ playwright }) => {
+      const user = await createUser(server.url);
+      const realHost = new URL(server.url).host;
+      const tokens: string[] = [];
+      const requests: Array<Record<string, string>> = [
+        { host: "evil.example" },
+        { host: "evil.example:8443" },
+        { host: realHost, "x-forwarded-host": "evil.example", "x-forwarded-proto": "http" },
+        { host: realHost },
+      ];
+      for (const headers of requests) {
+        const since = Date.now();
+        const answer = await rawPost(`${server.url}/api/auth/password/forgot`, headers, { email: user.email });
+        expect([answer.status, answer.body], JSON.stringify(headers)).toEqual([200, JSON.stringify({ ok: true })]);
+        tokens.push(await mailedToken(user.email, "/reset-password", since, APP_URL));
+      }
+      // The link, read against this server, works: APP_URL only names the public origin.
+      const context = await playwright.request.newContext({ baseURL: server.url });
+      const reset = await context.post("/api/auth/password/reset", { data: { token: tokens.at(-1), newPassword: `new-${user.password}` } });
+      expect(reset.status()).toBe(200);
+      for (const token of tokens) expect(server.output(), "no token in the server log").not.toContain(token);
+      await context.dispose();
+    });
+  });
+});
+
 test.describe("bad input never gets a 5xx", () => {
   test("a Host header that names no origin gets 400 before any work, for known and unknown addresses alike", async ({ baseURL, user }) => {
-    const { request: httpRequest } = await import("node:http");
-    const post = (host: string, email: string) =>
-      new Promise<number>((resolve, reject) => {
-        const body = JSON.stringify({ email });
-        const req = httpRequest(`${baseURL}/api/auth/password/forgot`, {
-          method: "POST",
-          headers: { host, "content-type": "application/json", "content-length": Buffer.byteLength(body) },
-        });
-        req.on("response", (response) => {
-          response.resume();
-          resolve(response.statusCode ?? 0);
-        });
-        req.on("error", reject);
-        req.end(body);
-      });
+    const post = async (host: string, email: string) => (await rawPost(`${baseURL}/api/auth/password/forgot`, { host }, { email })).status;
     const since = Date.now();
     for (const host of ["a b", "x:99999", "evil.example/path", "user@evil.example"]) {
       const statuses = [await post(host, user.email), await post(host, uniqueEmail("nobody"))];
@@ -385,7 +454,31 @@ test.describe("expiry (controlled clock)", () => {
     const freshToken = await mailedToken(fresh.email, "/verify-email", later, server.url);
     server.advance(24 * 60 * 60 + 5);
     expect((await context.post("/api/auth/email/verify", { data: { token: freshToken } })).status()).toBe(400);
+    // Only the development outbox prints links; this server sends by SMTP.
+    for (const token of [reset, verify, freshToken]) expect(server.output(), "no token in the server log").not.toContain(token);
     await context.dispose();
+  });
+
+  test("an email-change link lives 24 hours", async ({ playwright }) => {
+    const since = Date.now();
+    const tokens: string[] = [];
+    for (const user of await Promise.all([createUser(server.url), createUser(server.url)])) {
+      const context = await playwright.request.newContext({ baseURL: server.url });
+      await signIn(context, user);
+      const newEmail = uniqueEmail("moved");
+      expect((await context.post("/api/auth/email", { data: { newEmail, currentPassword: user.password } })).status()).toBe(200);
+      tokens.push(await mailedToken(newEmail, "/confirm-email", since, server.url));
+      await context.dispose();
+    }
+    const [first, second] = tokens as [string, string];
+    // Confirming works signed out, so the sessions the clock ends do not matter.
+    const anonymous = await playwright.request.newContext({ baseURL: server.url });
+    server.advance(24 * 60 * 60 - 120);
+    expect((await anonymous.post("/api/auth/email/confirm", { data: { token: first } })).status(), "still good 2 minutes before 24 hours").toBe(200);
+    server.advance(125);
+    expect((await anonymous.post("/api/auth/email/confirm", { data: { token: second } })).status(), "dead 5 seconds after 24 hours").toBe(400);
+    for (const token of tokens) expect(server.output(), "no token in the server log").not.toContain(token);
+    await anonymous.dispose();
   });
 });
 
@@ -427,9 +520,18 @@ test.describe("REQUIRE_EMAIL_VERIFICATION=true", () => {
     // Signing in again is the resend: a fresh link went out.
     await mailedToken(user.email, "/verify-email", since, server.url);
 
+    const formSince = Date.now();
     const form = await context.post("/api/auth/login", { form: { email: user.email, password: user.password }, maxRedirects: 0 });
     expect(form.status()).toBe(303);
     expect(form.headers().location).toContain("error=email-unverified");
+    // The page the form lands on says a link was sent and how to get another; and one was sent.
+    const landed = await context.get(form.headers().location!);
+    expect(landed.status()).toBe(200);
+    const page = await landed.text();
+    const alert = page.match(/<p[^>]*role="alert"[^>]*>([^<]*)<\/p>/)?.[1];
+    expect(alert, "the form's error, shown").toContain("we have sent a link to it");
+    expect(alert).toContain("signing in again sends a new link");
+    await mailedToken(user.email, "/verify-email", formSince, server.url);
 
     await query(`UPDATE "User" SET "emailVerifiedAt" = now() WHERE id = $1`, [user.id]);
     expect((await context.post("/api/auth/login", { data: { email: user.email, password: user.password } })).status()).toBe(200);
@@ -463,13 +565,79 @@ test.describe("production without SMTP_URL", () => {
     const stored = () => (existsSync(outbox) ? readdirSync(outbox).length : 0);
     const before = stored();
     await signIn(context, user);
-    expect((await context.post("/api/auth/email", { data: { newEmail: uniqueEmail(), currentPassword: user.password } })).status()).toBe(503);
+    const change = await context.post("/api/auth/email", { data: { newEmail: uniqueEmail(), currentPassword: user.password } });
+    expect(change.status()).toBe(503);
+    expect(await change.json()).toEqual({ error: "Email is not configured" });
+    // Resend, for an account that is not verified yet (a verified one is answered 200, nothing sent).
+    const unverified = await createUser(server.url);
+    const other = await playwright.request.newContext({ baseURL: server.url });
+    await signIn(other, unverified);
+    const resend = await other.post("/api/auth/email/verify/resend");
+    expect(resend.status()).toBe(503);
+    expect(await resend.json()).toEqual({ error: "Email is not configured" });
+    await other.dispose();
     // A password change still works and would send a notice: nothing is sent, nothing is stored.
     const changed = await context.post("/api/auth/password", { data: { currentPassword: user.password, newPassword: `changed-${user.password}` } });
     expect(changed.status()).toBe(200);
     expect(stored(), "production keeps no outbox").toBe(before);
     expect(server.output()).toMatch(/SMTP_URL is not set/);
+    expect(server.output().match(/SMTP_URL is not set/g), "one warning, at start-up").toHaveLength(1);
     await context.dispose();
   });
+});
+
+test.describe("a dead SMTP server", () => {
+  let server: RunningServer;
+  test.beforeAll(async () => {
+    // A port nothing listens on: every send is refused at once.
+    const port = await freePort();
+    server = await startNextServer({ ...serverEnv(readTestEnv("databaseUrl"), readTestEnv("secret"), readTestEnv("maxSessions")), SMTP_URL: `smtp://127.0.0.1:${port}` });
+  });
+  test.afterAll(async () => server?.stop());
+
+  test("forgot answers the same for known and unknown addresses; the failure is logged, without the link", async ({ playwright }) => {
+    const user = await createUser(server.url);
+    const context = await playwright.request.newContext({ baseURL: server.url });
+    const known = await context.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const unknown = await context.post("/api/auth/password/forgot", { data: { email: uniqueEmail("nobody") } });
+    expect([known.status(), unknown.status()]).toEqual([200, 200]);
+    expect(await known.text()).toBe(await unknown.text());
+    expect(await known.json()).toEqual({ ok: true });
+
+    const failures = () => server.output().match(/mail: "password-reset" was not sent/g) ?? [];
+    await expect.poll(() => failures().length, { timeout: 15_000 }).toBeGreaterThan(0);
+    // Only the known address had a message to lose.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(failures(), "one failed send, for the account").toHaveLength(1);
+    const output = server.output();
+    for (const leak of ["token=", "/reset-password", user.password]) expect(output, "nothing of the message in the log").not.toContain(leak);
+    // The signup's verification link was lost the same way.
+    expect(output).toMatch(/mail: "verify-email" was not sent/);
+    await context.dispose();
+  });
+});
+
+test.describe("bad bodies on the routes that send mail", () => {
+  for (const [route, signedIn] of [
+    ["/api/auth/password/forgot", false],
+    ["/api/auth/email", true],
+    ["/api/auth/email/verify/resend", true],
+  ] as const) {
+    test(`${route}: malformed JSON 400, huge body 413, wrong or missing content type 415`, async ({ request, user }) => {
+      if (signedIn) await signIn(request, user);
+      const cases: Array<[string, Parameters<APIRequestContext["post"]>[1], number]> = [
+        ["malformed JSON", { data: "{nope", headers: { "content-type": "application/json" } }, 400],
+        ["JSON that is not an object", { data: "[]", headers: { "content-type": "application/json" } }, 400],
+        ["huge body", { data: { email: user.email, newEmail: uniqueEmail(), currentPassword: user.password, pad: "A".repeat(20_000) } }, 413],
+        ["wrong content type", { data: `email=${user.email}`, headers: { "content-type": "text/plain" } }, 415],
+        ["no content type", { data: Buffer.from(JSON.stringify({ email: user.email })) }, 415],
+      ];
+      for (const [name, options, status] of cases) {
+        const response = await request.post(route, options);
+        expect(response.status(), name).toBe(status);
+        expect((await response.json()).error, name).toEqual(expect.any(String));
+      }
+    });
+  }
 });
 
