@@ -29,11 +29,16 @@ async function main(): Promise<number> {
   // Before anything starts: one line per bad variable, no stack trace, exit 1 (issue 12).
   requireEnv({ ...process.env, DATABASE_URL: databaseUrl || EMBEDDED_PLACEHOLDER_URL });
   const devArgs = nextDevArgs(process.argv.slice(2));
+  // The command line, so whoever runs it (and a test) sees the host it binds to.
+  const nextDev = (env?: NodeJS.ProcessEnv) => {
+    console.log(`Running: next ${devArgs.join(" ")}`);
+    return run(bin("next"), devArgs, env);
+  };
 
   if (databaseUrl) {
     console.log("Using DATABASE_URL from the environment (no embedded database); applying pending migrations …");
     if (!(await migrate(databaseUrl, process.env))) return 1;
-    return run(bin("next"), devArgs);
+    return nextDev();
   }
 
   console.log("DATABASE_URL is unset: starting the embedded PostgreSQL (PGlite) under .data/ …");
@@ -43,7 +48,7 @@ async function main(): Promise<number> {
     if (!(await migrate(db.url, env))) return 1;
     const seeded = await run(bin("tsx"), ["prisma/seed.ts"], env);
     if (seeded !== 0) return seeded;
-    return await run(bin("next"), devArgs, env);
+    return await nextDev(env);
   } finally {
     await db.stop();
   }

@@ -138,4 +138,18 @@ test.describe("sliding expiry", () => {
       await context.dispose();
     });
   }
+
+  test("remember: false: kept active, the session still ends at the absolute limit", async ({ playwright, user }) => {
+    const context = await playwright.request.newContext({ baseURL: server.url });
+    await logIn(context, user, false);
+    let elapsed = 0;
+    while (elapsed + IDLE / 2 < MAX_AGE) {
+      server.advance(IDLE / 2);
+      elapsed += IDLE / 2;
+      expect((await context.get("/api/auth/session")).status(), `active, ${elapsed} s in`).toBe(200);
+    }
+    server.advance(MAX_AGE - elapsed + 10);
+    expect((await context.get("/api/auth/session")).status(), "past SESSION_MAX_AGE, it ends").toBe(401);
+    await context.dispose();
+  });
 });

@@ -1,5 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
+import { sealData } from "iron-session";
+import { SESSION_COOKIE_NAMES } from "@/lib/session/cookie";
+import { passwordId } from "@/lib/session/sealed-cookie";
 import { expect, test } from "../fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { freePort, startNextServer, type RunningServer } from "../support/server";
@@ -12,6 +15,18 @@ import { serverEnv } from "../support/test-env";
 
 const SCHEMA_MISSING = "Service unavailable: the database is not set up yet (its migrations have not been applied).";
 const credentials = () => ({ email: `unmigrated-${randomUUID()}@example.test`, password: `pw-${randomUUID()}` });
+const STRATEGY = process.env.SESSION_STRATEGY ?? "database";
+
+/**
+ * A session cookie the server cannot tell from one it issued without asking its store: a token
+ * of the right shape (database, redis), or a genuine seal made with the server's secret (cookie).
+ */
+async function wellFormedSessionCookie(secret: string): Promise<string> {
+  if (STRATEGY !== "cookie") return randomBytes(32).toString("base64url");
+  const t = Date.now();
+  const payload = { v: 2, sid: randomUUID(), uid: randomUUID(), role: "user", gen: 0, iat: t, exp: t + 3_600_000, abs: t + 3_600_000, ua: null, ip: null, per: true };
+  return sealData(payload, { password: { [passwordId(secret)]: secret }, ttl: 3600 });
+}
 
 async function expectFormGoesBack(api: APIRequestContext, route: string, page: string, text: string) {
   const form = await api.post(route, { form: credentials(), maxRedirects: 0 });
@@ -29,11 +44,12 @@ test.describe("a database nobody migrated", () => {
   let database: TestDatabase;
   let server: RunningServer;
   let api: APIRequestContext;
+  const secret = randomBytes(32).toString("base64url");
 
   test.beforeAll(async () => {
     test.setTimeout(120_000);
     database = await createTestDatabase("unmigrated", { migrate: false });
-    server = await startNextServer(serverEnv(database.url, randomBytes(32).toString("base64url"), "5"));
+    server = await startNextServer(serverEnv(database.url, secret, "5"));
     api = await playwrightRequest.newContext({ baseURL: server.url });
   });
 
@@ -63,6 +79,25 @@ test.describe("a database nobody migrated", () => {
   test("a no-JavaScript form goes back to its page, which shows the same text (never a blank page)", async () => {
     await expectFormGoesBack(api, "/api/auth/login", "/login", SCHEMA_MISSING);
     await expectFormGoesBack(api, "/api/auth/signup", "/signup", SCHEMA_MISSING);
+  });
+
+  // The proxy checks a protected page's session itself (for the cookie strategy, whether it was
+  // revoked), so on this database it cannot: the store is unavailable, a 503 from the proxy in
+  // the app's shell, never a page's 500. Under redis the sessions are in Redis, which does not know
+  // this token: no session, the usual redirect to the login page, and the database is not asked.
+  test("a protected page with a well-formed session cookie: 503 from the proxy, never a 500", async () => {
+    const response = await api.get("/dashboard", {
+      headers: { cookie: `${SESSION_COOKIE_NAMES.production}=${await wellFormedSessionCookie(secret)}` },
+      maxRedirects: 0,
+    });
+    if (STRATEGY === "redis") {
+      expect(response.status()).toBe(307);
+      expect(response.headers().location).toBe("/login?next=%2Fdashboard");
+      return;
+    }
+    expect(response.status()).toBe(503);
+    expect(response.headers()["retry-after"]).toBe("5");
+    expect(await response.text()).toContain("<h1>Service unavailable</h1>");
   });
 
   test("the public pages still render", async () => {

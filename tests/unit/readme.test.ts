@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { nextDevArgs } from "@/lib/dev/next-dev-args";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
@@ -16,6 +17,16 @@ describe("README and docs", () => {
     expect(read("README.md")).toContain("](docs/screenshot.png)");
     expect(readFileSync(path.join(ROOT, "docs/screenshot.png")).subarray(1, 4).toString()).toBe("PNG");
     expect(JSON.parse(read("package.json")).scripts.screenshot).toBe("tsx scripts/screenshot.ts");
+  });
+
+  it("says how to expose the dev server, with a command scripts/dev.ts honours, and warns why not to", () => {
+    const readme = read("README.md");
+    const command = /`npm run dev -- ([^`]+)`/.exec(readme);
+    expect(command, "README shows `npm run dev -- <host flag>`").not.toBeNull();
+    const args = nextDevArgs(command![1]!.split(" "));
+    expect(args).not.toContain("127.0.0.1");
+    expect(args).toContain("0.0.0.0");
+    expect(readme).toMatch(/reach it from another device[\s\S]{0,200}demo passwords/);
   });
 
   it.each(docs)("%s: every relative link points at a file that exists", (file) => {

@@ -85,6 +85,8 @@ describe("npm run dev with DATABASE_URL", () => {
     expect(result.output).toContain("applying pending migrations");
     expect(result.output).toMatch(/Usage: next dev/);
     expect(result.output.indexOf("applying pending migrations")).toBeLessThan(result.output.indexOf("Usage: next dev"));
+    // Issue 12 item 7, end to end: the script binds next dev to loopback unless told otherwise.
+    expect(result.output).toContain("Running: next dev --hostname 127.0.0.1 --help");
     expect(await appliedMigrations(database.url)).toBe(MIGRATIONS);
   }, 120_000);
 
