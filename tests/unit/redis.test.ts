@@ -139,19 +139,32 @@ describe("a Redis that stops answering", () => {
     const connection = connectRedis(own.url, { label: "test blocked event loop" });
     try {
       expect(await connection.command(["SET", "blocked", "v"])).toBe("OK");
-      const answer = connection.command(["GET", "blocked"]);
-      // Once the command is written (its deadline running), block the event loop past the deadline
-      // (a long GC pause or render): Redis answers meanwhile and the reply waits in the socket.
-      await new Promise<void>((resolve) =>
-        setImmediate(() => {
-          const until = Date.now() + COMMAND_TIMEOUT_MS + 300;
-          while (Date.now() < until) {
-            // busy on purpose
-          }
-          resolve();
-        }),
-      );
-      await expect(answer).resolves.toBe("v");
+      // node-redis writes a command in a setImmediate of its own, queued after the caller's code
+      // has run: the block must start after that write (an immediate queued from an immediate runs
+      // a loop turn later), and only counts if the reply had not been read yet when it started.
+      let blockedBeforeTheReply = false;
+      for (let attempt = 0; attempt < 5 && !blockedBeforeTheReply; attempt++) {
+        let answered = false;
+        const answer = connection.command(["GET", "blocked"]).finally(() => {
+          answered = true;
+        });
+        await new Promise<void>((resolve) =>
+          setImmediate(() =>
+            setImmediate(() => {
+              blockedBeforeTheReply = !answered;
+              // Past the command's deadline (a long GC pause or render): Redis answers meanwhile
+              // and the reply waits in the socket.
+              const until = Date.now() + (blockedBeforeTheReply ? COMMAND_TIMEOUT_MS + 300 : 0);
+              while (Date.now() < until) {
+                // busy on purpose
+              }
+              resolve();
+            }),
+          ),
+        );
+        await expect(answer).resolves.toBe("v");
+      }
+      expect(blockedBeforeTheReply, "the event loop was blocked while the reply was on its way").toBe(true);
       // Kept, not replaced: the next command is answered at once, with no reconnect in between.
       const started = Date.now();
       expect(await connection.command(["GET", "blocked"])).toBe("v");
@@ -159,7 +172,7 @@ describe("a Redis that stops answering", () => {
     } finally {
       await connection.close();
     }
-  }, 20_000);
+  }, 30_000);
 
   it("warns at connect when maxmemory-policy is not noeviction", async () => {
     const setup = connectRedis(own.url, { label: "test policy" });
