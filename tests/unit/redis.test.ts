@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { databaseProblem, describeDatabaseProblem } from "@/lib/db-errors";
 import { parseEnv } from "@/lib/env";
@@ -139,32 +140,28 @@ describe("a Redis that stops answering", () => {
     const connection = connectRedis(own.url, { label: "test blocked event loop" });
     try {
       expect(await connection.command(["SET", "blocked", "v"])).toBe("OK");
-      // node-redis writes a command in a setImmediate of its own, queued after the caller's code
-      // has run: the block must start after that write (an immediate queued from an immediate runs
-      // a loop turn later), and only counts if the reply had not been read yet when it started.
-      let blockedBeforeTheReply = false;
-      for (let attempt = 0; attempt < 5 && !blockedBeforeTheReply; attempt++) {
-        let answered = false;
-        const answer = connection.command(["GET", "blocked"]).finally(() => {
-          answered = true;
-        });
-        await new Promise<void>((resolve) =>
-          setImmediate(() =>
-            setImmediate(() => {
-              blockedBeforeTheReply = !answered;
-              // Past the command's deadline (a long GC pause or render): Redis answers meanwhile
-              // and the reply waits in the socket.
-              const until = Date.now() + (blockedBeforeTheReply ? COMMAND_TIMEOUT_MS + 300 : 0);
-              while (Date.now() < until) {
-                // busy on purpose
-              }
-              resolve();
-            }),
-          ),
-        );
-        await expect(answer).resolves.toBe("v");
+      // Block right after node-redis hands the GET to the socket (it writes in an immediate of its
+      // own, corked, and uncork() flushes): the deadline is running, Redis answers meanwhile, and
+      // the reply waits in the socket — a long GC pause or render past the deadline.
+      const uncork = Socket.prototype.uncork;
+      let armed = true;
+      let blocked = false;
+      const spy = vi.spyOn(Socket.prototype, "uncork").mockImplementation(function (this: Socket) {
+        uncork.call(this);
+        if (!armed) return;
+        armed = false;
+        blocked = true;
+        const until = Date.now() + COMMAND_TIMEOUT_MS + 300;
+        while (Date.now() < until) {
+          // busy on purpose
+        }
+      });
+      try {
+        await expect(connection.command(["GET", "blocked"])).resolves.toBe("v");
+      } finally {
+        spy.mockRestore();
       }
-      expect(blockedBeforeTheReply, "the event loop was blocked while the reply was on its way").toBe(true);
+      expect(blocked, "the event loop was blocked after the command was written").toBe(true);
       // Kept, not replaced: the next command is answered at once, with no reconnect in between.
       const started = Date.now();
       expect(await connection.command(["GET", "blocked"])).toBe("v");
@@ -172,7 +169,7 @@ describe("a Redis that stops answering", () => {
     } finally {
       await connection.close();
     }
-  }, 30_000);
+  }, 20_000);
 
   it("warns at connect when maxmemory-policy is not noeviction", async () => {
     const setup = connectRedis(own.url, { label: "test policy" });
