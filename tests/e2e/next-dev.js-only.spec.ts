@@ -187,12 +187,15 @@ test("next dev: forgot password through the development outbox, then sign in", a
     await api.dispose();
   }
 
+  // next dev compiles each page and route on its first request (seconds each on a busy machine):
+  // every wait for what comes after a click gets that long.
+  const compiled = expect.configure({ timeout: 60_000 });
   await page.goto(`${dev!.url}/login`);
   await page.getByRole("link", { name: "Forgot password?" }).click();
-  await expect(page).toHaveURL(`${dev!.url}/forgot-password`);
+  await compiled(page).toHaveURL(`${dev!.url}/forgot-password`);
   await page.getByLabel("Email").fill(email);
   await page.getByRole("button", { name: "Send the reset link" }).click();
-  await expect(page.getByRole("status")).toContainText("If an account uses that address");
+  await compiled(page.getByRole("status")).toContainText("If an account uses that address");
 
   // The outbox lists the reset mail (sent after the answer: the list is read until it shows up).
   const row = page.getByRole("row").filter({ hasText: email }).filter({ hasText: /Reset your/ });
@@ -205,16 +208,17 @@ test("next dev: forgot password through the development outbox, then sign in", a
   expect(messagePath).toMatch(/^\/dev\/mail\//);
   await page.goto(`${dev!.url}${messagePath}`);
   const link = page.getByRole("link", { name: /\/reset-password\?token=/ });
+  await compiled(link).toBeVisible();
   const resetUrl = new URL((await link.getAttribute("href"))!);
   expect(resetUrl.origin, "the link points at the app the newcomer runs").toBe(dev!.url);
   await page.goto(resetUrl.href);
   await page.getByLabel("New password").fill("a newcomer's new passphrase");
   await page.getByRole("button", { name: "Set new password" }).click();
-  await expect(page).toHaveURL(`${dev!.url}/login?notice=password-reset`);
+  await compiled(page).toHaveURL(`${dev!.url}/login?notice=password-reset`);
 
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("a newcomer's new passphrase");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(`${dev!.url}/dashboard`);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/Welcome, Dev Newcomer/);
+  await compiled(page).toHaveURL(`${dev!.url}/dashboard`);
+  await compiled(page.getByRole("heading", { level: 1 })).toHaveText(/Welcome, Dev Newcomer/);
 });
