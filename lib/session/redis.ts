@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { Db } from "@/lib/db";
 import { lua, sharedRedis, type RedisConnection } from "@/lib/redis";
 import { readThrough, type SessionCache } from "@/lib/session/cache";
@@ -41,7 +41,7 @@ type Fields = Record<(typeof FIELDS)[number], string>;
 
 /** The hash tag of a user's keys: a fixed-length name that says nothing readable about the user. */
 export function userTag(userId: string): string {
-  return createHash("sha256").update(userId).digest("hex").slice(0, 16);
+  return hash("sha256", userId, "hex").slice(0, 16);
 }
 
 /** Splits `<tag>.<token>`; null for anything else (no Redis call for garbage). */
