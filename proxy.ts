@@ -125,7 +125,7 @@ function forward(request: NextRequest, set: Record<string, string>): NextRespons
   const inbound = STRIPPED_HEADERS.some((name) => request.headers.has(name));
   if (!inbound && Object.keys(set).length === 0) return NextResponse.next();
   const headers = new Headers(request.headers);
-  for (const name of STRIPPED_HEADERS) headers.delete(name);
+  if (inbound) for (const name of STRIPPED_HEADERS) headers.delete(name);
   for (const [name, value] of Object.entries(set)) headers.set(name, value);
   return NextResponse.next({ request: { headers } });
 }
