@@ -60,18 +60,25 @@ async function inspector(port: number) {
     socket.addEventListener("error", reject, { once: true });
   });
   let next = 1;
-  const waiting = new Map<number, (result: unknown) => void>();
+  // An error answer or a closed socket fails the call that waits for it (and so the run, through
+  // main's finally, which stops the server): never an exception thrown from a listener.
+  const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   socket.addEventListener("message", (event) => {
     const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: unknown };
-    if (message.id === undefined) return;
-    if (message.error) throw new Error(`inspector: ${JSON.stringify(message.error)}`);
-    waiting.get(message.id)?.(message.result);
+    const call = message.id === undefined ? undefined : waiting.get(message.id);
+    if (!call || message.id === undefined) return;
     waiting.delete(message.id);
+    if (message.error) call.reject(new Error(`inspector: ${JSON.stringify(message.error)}`));
+    else call.resolve(message.result);
+  });
+  socket.addEventListener("close", () => {
+    for (const call of waiting.values()) call.reject(new Error("inspector: the connection closed"));
+    waiting.clear();
   });
   const send = (method: string, params: object = {}) =>
-    new Promise<unknown>((resolve) => {
+    new Promise<unknown>((resolve, reject) => {
       const id = next++;
-      waiting.set(id, resolve);
+      waiting.set(id, { resolve, reject });
       socket.send(JSON.stringify({ id, method, params }));
     });
   return { send, close: () => socket.close() };
@@ -136,16 +143,17 @@ function printDiff(title: string, health: Map<string, number>, session: Map<stri
 }
 
 async function main() {
-  const database = await createTestDatabase("profile");
   const inspectPort = await freePort();
-  const server = await startNextServer({
-    DATABASE_URL: database.url,
-    SESSION_SECRET: randomBytes(32).toString("base64url"),
-    SESSION_STRATEGY: options.strategy,
-    ...(options.strategy === "redis" ? { REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379/5" } : {}),
-    NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
-  });
+  const database = await createTestDatabase("profile");
+  let server: Awaited<ReturnType<typeof startNextServer>> | undefined;
   try {
+    server = await startNextServer({
+      DATABASE_URL: database.url,
+      SESSION_SECRET: randomBytes(32).toString("base64url"),
+      SESSION_STRATEGY: options.strategy,
+      ...(options.strategy === "redis" ? { REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379/5" } : {}),
+      NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
+    });
     const email = `profile-${randomBytes(4).toString("hex")}@cloakroom.test`;
     const signup = await fetch(`${server.url}/api/auth/signup`, {
       method: "POST",
@@ -192,7 +200,7 @@ async function main() {
     printDiff("by function (self time)", perRequest(health, health.byFunction), perRequest(session, session.byFunction), options.top * 2);
     printDiff("the app's own functions (inclusive time)", perRequest(health, health.inclusive), perRequest(session, session.inclusive), options.top * 2);
   } finally {
-    await server.stop();
+    await server?.stop();
     await database.drop();
   }
 }
