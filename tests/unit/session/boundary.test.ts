@@ -84,13 +84,27 @@ function findViolations(program: ts.Program, files: string[]): Violation[] {
     /** A property of the parsed environment (`Env` in lib/env.ts), e.g. the strategy's name. */
     const isEnvProperty = (symbol: ts.Symbol | undefined) => (symbol?.declarations ?? []).some((decl) => path.resolve(decl.getSourceFile().fileName) === ENV_FILE);
 
+    /** process.env.SESSION_STRATEGY, process.env["SESSION_STRATEGY"], const { SESSION_STRATEGY } = process.env. */
+    const readsStrategyVariable = (node: ts.Node) => {
+      if (ts.isPropertyAccessExpression(node)) return node.name.text === "SESSION_STRATEGY" && node.expression.getText(source) === "process.env";
+      if (ts.isElementAccessExpression(node)) {
+        return ts.isStringLiteralLike(node.argumentExpression) && node.argumentExpression.text === "SESSION_STRATEGY" && node.expression.getText(source) === "process.env";
+      }
+      if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent) && ts.isVariableDeclaration(node.parent.parent)) {
+        return (node.propertyName ?? node.name).getText(source) === "SESSION_STRATEGY" && node.parent.parent.initializer?.getText(source) === "process.env";
+      }
+      return false;
+    };
+
     const visit = (node: ts.Node, inModelCall: boolean) => {
       // Branching on the strategy's name: the store says what differs instead (listsAllSessions, …).
       if (ts.isPropertyAccessExpression(node) && node.name.text === STRATEGY_PROPERTY && isEnvProperty(checker.getSymbolAtLocation(node.name))) {
         report(node, "reads the session strategy's name");
       } else if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent) && (node.propertyName ?? node.name).getText(source) === STRATEGY_PROPERTY) {
         if (isEnvProperty(checker.getTypeAtLocation(node.parent).getProperty(STRATEGY_PROPERTY))) report(node, "reads the session strategy's name");
-      } else if (ts.isPropertyAccessExpression(node) && node.name.text === "SESSION_STRATEGY" && node.expression.getText(source) === "process.env" && path.resolve(file) !== ENV_FILE) {
+      } else if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression) && node.argumentExpression.text === STRATEGY_PROPERTY) {
+        if (isEnvProperty(checker.getTypeAtLocation(node.expression).getProperty(STRATEGY_PROPERTY))) report(node, "reads the session strategy's name");
+      } else if (path.resolve(file) !== ENV_FILE && readsStrategyVariable(node)) {
         report(node, "reads SESSION_STRATEGY");
       }
       if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -165,6 +179,9 @@ import { getEnv } from "@/lib/env";
 export const n = () => getEnv().sessionStrategy === "redis";
 export const { sessionStrategy: o } = getEnv();
 export const p = process.env.SESSION_STRATEGY;
+export const q = getEnv()["sessionStrategy"];
+export const r = process.env["SESSION_STRATEGY"];
+export const { SESSION_STRATEGY: s } = process.env;
 `,
   ],
   [
@@ -180,6 +197,8 @@ export const f = (sessions: SessionInfo[]) => JSON.stringify({ sessions, revoked
 export const g = () => getDb().authEvent.findMany({ where: { detail: { path: ["sessionId"], equals: "x" } } });
 export const h = (options: { sessionStrategy: string }) => options.sessionStrategy;
 export const { sessionStrategy: i } = { sessionStrategy: "any" };
+export const j = ({ sessionStrategy: "any" } as Record<string, string>)["sessionStrategy"];
+export const { SESSION_STRATEGY: k } = { SESSION_STRATEGY: "any" };
 `,
   ],
 ]);
@@ -223,6 +242,9 @@ describe("the session tables and strategy files belong to lib/session (issue 11)
       "lib/__boundary_probe_bad__.ts:19 reads the session strategy's name",
       "lib/__boundary_probe_bad__.ts:20 reads the session strategy's name",
       "lib/__boundary_probe_bad__.ts:21 reads SESSION_STRATEGY",
+      "lib/__boundary_probe_bad__.ts:22 reads the session strategy's name",
+      "lib/__boundary_probe_bad__.ts:23 reads SESSION_STRATEGY",
+      "lib/__boundary_probe_bad__.ts:24 reads SESSION_STRATEGY",
     ]);
   }, 120_000);
 });
