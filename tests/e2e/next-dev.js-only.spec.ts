@@ -47,11 +47,14 @@ function newAddress(label: string): string {
 }
 
 test.afterAll(async () => {
-  await dev?.stop();
-  await database?.drop();
-  const outbox = path.resolve(import.meta.dirname, "../..", OUTBOX_DIR);
-  const ours = (await listOutbox(outbox, Number.MAX_SAFE_INTEGER)).filter((message) => addresses.has(message.to));
-  await Promise.all(ours.map((message) => rm(path.join(outbox, `${message.id}.json`), { force: true })));
+  try {
+    await dev?.stop();
+    await database?.drop();
+  } finally {
+    const outbox = path.resolve(import.meta.dirname, "../..", OUTBOX_DIR);
+    const ours = (await listOutbox(outbox, Number.MAX_SAFE_INTEGER)).filter((message) => addresses.has(message.to));
+    await Promise.all(ours.map((message) => rm(path.join(outbox, `${message.id}.json`), { force: true })));
+  }
 });
 
 /** Console errors that are CSP violations, collected from the moment the page exists. */
