@@ -1,33 +1,15 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import { CpuProfile, shortenUrl } from "./cpu-profile";
 
 // `npx tsx bench/profile-summary.ts <dir or .cpuprofile>…`: where a server spent its CPU during
 // `npm run bench -- --profile`, by function and by file (self time, as V8 sampled it).
-
-const Profile = z.object({
-  nodes: z.array(
-    z.object({
-      id: z.number(),
-      callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }),
-      children: z.array(z.number()).optional(),
-    }),
-  ),
-  samples: z.array(z.number()),
-  timeDeltas: z.array(z.number()),
-});
 
 function files(target: string): string[] {
   if (statSync(target).isFile()) return [target];
   return readdirSync(target, { recursive: true, encoding: "utf8" })
     .filter((name) => name.endsWith(".cpuprofile"))
     .map((name) => path.join(target, name));
-}
-
-function shorten(url: string): string {
-  const trimmed = url.replace(/^file:\/\//, "").replace(`${process.cwd()}/`, "");
-  const modules = trimmed.lastIndexOf("node_modules/");
-  return modules >= 0 ? trimmed.slice(modules + "node_modules/".length) : trimmed || "(native)";
 }
 
 function top(totals: Map<string, number>, all: number, count: number) {
@@ -39,7 +21,7 @@ function top(totals: Map<string, number>, all: number, count: number) {
 }
 
 for (const file of process.argv.slice(2).flatMap(files)) {
-  const profile = Profile.parse(JSON.parse(readFileSync(file, "utf8")));
+  const profile = CpuProfile.parse(JSON.parse(readFileSync(file, "utf8")));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
@@ -52,7 +34,7 @@ for (const file of process.argv.slice(2).flatMap(files)) {
     const micros = profile.timeDeltas[i] ?? 0;
     if (!frame || frame.functionName === "(idle)") return;
     all += micros;
-    const where = shorten(frame.url);
+    const where = shortenUrl(frame.url);
     const name = `${frame.functionName || "(anonymous)"}  ${where}:${frame.lineNumber + 1}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
     byFile.set(where, (byFile.get(where) ?? 0) + micros);
@@ -60,7 +42,7 @@ for (const file of process.argv.slice(2).flatMap(files)) {
     const onStack = new Set<string>();
     for (let node: number | undefined = id; node !== undefined; node = parentOf.get(node)) {
       const callFrame = byId.get(node)?.callFrame;
-      if (callFrame?.url) onStack.add(`${callFrame.functionName || "(anonymous)"}  ${shorten(callFrame.url)}:${callFrame.lineNumber + 1}`);
+      if (callFrame?.url) onStack.add(`${callFrame.functionName || "(anonymous)"}  ${shortenUrl(callFrame.url)}:${callFrame.lineNumber + 1}`);
     }
     for (const name of onStack) inclusive.set(name, (inclusive.get(name) ?? 0) + micros);
   });

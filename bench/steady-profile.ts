@@ -6,6 +6,7 @@ import { z } from "zod";
 import { createTestDatabase } from "@/tests/support/database";
 import { freePort, startNextServer } from "@/tests/support/server";
 import { runLoad } from "./load";
+import { CpuProfile, shortenUrl } from "./cpu-profile";
 
 // `npx tsx bench/steady-profile.ts [--strategy database] [--seconds 8] [--rounds 2] [--warm-up 6]`: where the
 // CPU of one authenticated request goes beyond a public one's, in steady state only. One
@@ -38,18 +39,6 @@ const options = z
   })
   .parse(values);
 
-const Profile = z.object({
-  nodes: z.array(
-    z.object({
-      id: z.number(),
-      callFrame: z.object({ functionName: z.string(), url: z.string(), lineNumber: z.number() }),
-      children: z.array(z.number()).optional(),
-    }),
-  ),
-  samples: z.array(z.number()),
-  timeDeltas: z.array(z.number()),
-});
-type Profile = z.infer<typeof Profile>;
 
 /** A minimal Chrome DevTools Protocol client over Node's own WebSocket. */
 async function inspector(port: number) {
@@ -84,12 +73,6 @@ async function inspector(port: number) {
   return { send, close: () => socket.close() };
 }
 
-function shorten(url: string): string {
-  const trimmed = url.replace(/^file:\/\//, "").replace(`${process.cwd()}/`, "");
-  const modules = trimmed.lastIndexOf("node_modules/");
-  return modules >= 0 ? trimmed.slice(modules + "node_modules/".length) : trimmed || "(native)";
-}
-
 type Totals = { byFunction: Map<string, number>; byFile: Map<string, number>; inclusive: Map<string, number>; requests: number; sampled: number };
 
 // The app's own code is bundled under .next/server/: inclusive time there says which of its steps
@@ -97,7 +80,7 @@ type Totals = { byFunction: Map<string, number>; byFile: Map<string, number>; in
 // readable in a build with `experimental.serverMinification: false` (bench/README.md).
 const isAppFrame = (url: string) => url.includes("/.next/server/") && !url.includes("node_modules");
 
-function add(totals: Totals, profile: Profile, requests: number) {
+function add(totals: Totals, profile: CpuProfile, requests: number) {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parentOf = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
@@ -108,7 +91,7 @@ function add(totals: Totals, profile: Profile, requests: number) {
       names = new Set();
       for (let node: number | undefined = leaf; node !== undefined; node = parentOf.get(node)) {
         const frame = byId.get(node)?.callFrame;
-        if (frame && isAppFrame(frame.url)) names.add(`${frame.functionName || "(anonymous)"}  ${shorten(frame.url)}:${frame.lineNumber + 1}`);
+        if (frame && isAppFrame(frame.url)) names.add(`${frame.functionName || "(anonymous)"}  ${shortenUrl(frame.url)}:${frame.lineNumber + 1}`);
       }
       appFrames.set(leaf, names);
     }
@@ -119,7 +102,7 @@ function add(totals: Totals, profile: Profile, requests: number) {
     const micros = profile.timeDeltas[i] ?? 0;
     if (!frame || frame.functionName === "(idle)") return;
     totals.sampled += micros;
-    const where = shorten(frame.url);
+    const where = shortenUrl(frame.url);
     const name = `${frame.functionName || "(anonymous)"}  ${where}:${frame.lineNumber + 1}`;
     totals.byFunction.set(name, (totals.byFunction.get(name) ?? 0) + micros);
     totals.byFile.set(where, (totals.byFile.get(where) ?? 0) + micros);
@@ -179,7 +162,7 @@ async function main() {
       for (const target of targets) {
         await client.send("Profiler.start");
         const load = await runLoad(target.url, { connections: options.connections, durationSeconds: options.seconds, headers: target.headers, serverPid: pid });
-        const { profile } = z.object({ profile: Profile }).parse(await client.send("Profiler.stop"));
+        const { profile } = z.object({ profile: CpuProfile }).parse(await client.send("Profiler.stop"));
         if (load.errors > 0) throw new Error(`${target.name}: ${load.errors} failed requests`);
         add(totals[target.name]!, profile, load.totalRequests);
         cpu[target.name]!.seconds += (load.serverCpu ?? 0) * options.seconds;
