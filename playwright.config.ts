@@ -33,6 +33,9 @@ export default defineConfig({
   // A flaky auth test is a bug, not bad luck.
   retries: 0,
   workers: 2,
+  // The timeout only stops a hung test; speed is the bench's business, never a test's (a 20 s
+  // browser test has run past the default 30 s on this 2-core machine under CI's load).
+  timeout: 60_000,
   reporter: process.env.CI ? [["list"]] : [["list"], ["html", { open: "never" }]],
   use: {
     // Set by global-setup, which runs before the workers load this file.
