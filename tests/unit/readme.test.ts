@@ -29,6 +29,16 @@ describe("README and docs", () => {
     expect(readme).toMatch(/reach it from another device[\s\S]{0,200}demo passwords/);
   });
 
+  // What a newcomer missed in the first hour (issue 12 item 8), each with a script that exists.
+  it("says how to migrate a real database, make the first admin, and run Prisma's CLI offline", () => {
+    const readme = read("README.md");
+    const scripts = JSON.parse(read("package.json")).scripts as Record<string, string>;
+    expect(readme).toMatch(/npm run db:deploy\s+# apply the migrations/);
+    expect(readme).toContain("npm run user:create -- --email you@example.com --admin");
+    expect(readme).toContain("PRISMA_SCHEMA_ENGINE_BINARY");
+    for (const script of ["db:deploy", "user:create", "user:role"]) expect(scripts[script], script).toBeDefined();
+  });
+
   it.each(docs)("%s: every relative link points at a file that exists", (file) => {
     const links = [...read(file).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]!).filter((l) => !/^(https?:|mailto:|#)/.test(l));
     for (const link of links) {

@@ -49,6 +49,14 @@ describe("a bad environment at every entry point", () => {
     expectOneLineMessage(result, [SHORT_SECRET, "DATABASE_URL must be a PostgreSQL URL (postgresql://user:password@host:5432/db)."]);
   }, 60_000);
 
+  // The issue's own case: `npm start` with no DATABASE_URL used to print "Ready in 107ms", then exit 1.
+  it("npm start without DATABASE_URL: one line, and nothing listens", async () => {
+    const port = String(await freePort());
+    // Empty counts as unset, and a shell variable wins over a DATABASE_URL in a developer's .env.
+    const result = await run("npm", ["start", "--", "--hostname", "127.0.0.1", "--port", port], { SESSION_SECRET: "x".repeat(32), DATABASE_URL: "" });
+    expectOneLineMessage(result, ["DATABASE_URL is not set. Run `npm run dev` (it starts the embedded database) or set a PostgreSQL URL."]);
+  }, 60_000);
+
   it("npm run dev: checked before the embedded database or next dev starts", async () => {
     const result = await run(path.join(ROOT, "node_modules/.bin/tsx"), ["scripts/dev.ts"], { SESSION_SECRET: "short" });
     expectOneLineMessage(result, [SHORT_SECRET]);
