@@ -206,6 +206,20 @@ test.describe("password reset", () => {
     await device.dispose();
   });
 
+  // A decision SPEC §7 leaves open (docs/mail.md): the reset link proved the mailbox, so an
+  // unverified address counts as verified after it.
+  test("reset: an unverified address counts as verified afterwards (the link proved the mailbox)", async ({ request, user }) => {
+    await signIn(request, user);
+    expect((await (await request.get("/api/auth/session")).json()).user.emailVerified, "signed up, not yet verified").toBe(false);
+    const since = Date.now();
+    await request.post("/api/auth/password/forgot", { data: { email: user.email } });
+    const token = await mailedToken(user.email, "/reset-password", since);
+    const newPassword = `new-${user.password}`;
+    expect((await request.post("/api/auth/password/reset", { data: { token, newPassword } })).status()).toBe(200);
+    await signIn(request, { email: user.email, password: newPassword });
+    expect((await (await request.get("/api/auth/session")).json()).user.emailVerified).toBe(true);
+  });
+
   test("reset: two concurrent uses of one link, exactly one succeeds", async ({ playwright, baseURL, user }) => {
     const since = Date.now();
     const context = await playwright.request.newContext({ baseURL });
@@ -331,6 +345,26 @@ test.describe("email change", () => {
     await noMailFor(taken.email, { since, waitMs: 1000 });
     await noMailFor(user.email, { since, subject: /about to change/, waitMs: 0 });
     expect((await request.post("/api/auth/email", { data: { newEmail: uniqueEmail(), currentPassword: user.password } })).status()).toBe(200);
+  });
+
+  test("409 at confirm when the address was taken after the link went out; the account keeps its email and sessions", async ({ baseURL, request, user }) => {
+    await signIn(request, user);
+    const since = Date.now();
+    const newEmail = uniqueEmail("wanted");
+    expect((await request.post("/api/auth/email", { data: { newEmail, currentPassword: user.password } })).status()).toBe(200);
+    const token = await mailedToken(newEmail, "/confirm-email", since);
+    // Someone else signs up with that address before the owner clicks the link.
+    await createUser(baseURL!, { email: newEmail });
+
+    const confirmed = await request.post("/api/auth/email/confirm", { data: { token } });
+    expect(confirmed.status()).toBe(409);
+    expect(sessionCookieOf(confirmed), "no new session").toBeUndefined();
+    const session = await request.get("/api/auth/session");
+    expect(session.status(), "this device is still signed in").toBe(200);
+    expect((await session.json()).user.email, "the account keeps its address").toBe(user.email);
+    const events = await query<{ type: string }>(`SELECT type FROM "AuthEvent" WHERE "userId" = $1 AND type = 'EMAIL_CHANGED'`, [user.id]);
+    expect(events, "no change recorded").toEqual([]);
+    await noMailFor(user.email, { since, subject: /email address was changed/, waitMs: 500 });
   });
 
   test("links bound to the old address die when it changes; confirming works signed out", async ({ playwright, baseURL, request, user }) => {
