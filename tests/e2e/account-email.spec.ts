@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { expect, test } from "../fixtures";
 import { linkIn, waitForMail } from "../support/mailbox";
 
@@ -49,7 +50,15 @@ test("forgot password: from the login page to a new password, through the mailed
   await page.getByLabel("New password").fill("yet another passphrase");
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("This link is invalid or has expired. Ask for a new one.");
+
+  await expectActivity(page, ["Password reset requested", "Password reset by email link"]);
 });
+
+/** The account's activity page lists these steps (SPEC §7: every step is an audit event the user can see). */
+async function expectActivity(page: Page, labels: string[]) {
+  await page.goto("/settings/activity");
+  for (const label of labels) await expect(page.getByRole("main").getByText(label, { exact: true }).first(), label).toBeVisible();
+}
 
 test("email verification: the dashboard says so, resends, and the link verifies", async ({ signedInPage: page, user }) => {
   await page.goto("/dashboard");
@@ -64,6 +73,7 @@ test("email verification: the dashboard says so, resends, and the link verifies"
   await expect(page.getByRole("status")).toHaveText("Your email address is verified.");
   await page.goto("/dashboard");
   await expect(page.getByText(`${user.email} (verified)`)).toBeVisible();
+  await expectActivity(page, ["Verification link sent", "Email address verified"]);
 });
 
 test("email change: confirm at the new address; the account moves", async ({ signedInPage: page, user }) => {
@@ -81,4 +91,5 @@ test("email change: confirm at the new address; the account moves", async ({ sig
   await page.getByRole("button", { name: "Confirm new address" }).click();
   await expect(page).toHaveURL("/settings/email?notice=email-changed");
   await expect(page.getByText(`Your address is ${newEmail} (verified).`)).toBeVisible();
+  await expectActivity(page, ["Email change requested", "Email address changed"]);
 });
