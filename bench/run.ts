@@ -29,7 +29,7 @@ import {
   type Target,
 } from "./report";
 import { measureRevocation, type RevocationResult } from "./revocation";
-import { runScale, scaleRows, warmUpJit, type ScaleApp, type ScaleCell, type WarmUp } from "./scale";
+import { runScale, scaleRows, settlePinned, warmUpJit, type ScaleApp, type ScaleCell, type WarmUp } from "./scale";
 import { deleteRedisSessions, seedSessions, seedUsers, type SeedTiming, type SeededUser } from "./seed";
 
 // `npm run bench`: what authentication costs per request, as a ratio of the same server's public
@@ -325,6 +325,13 @@ async function main() {
 
     let scale: { cells: ScaleCell[]; warmUps: WarmUp[] } = { cells: [], warmUps: [] };
     if (options.scale) {
+      if (pinned) {
+        // Two more untimed passes on the pinned core, as the timed rows run: the unpinned passes
+        // above share the cores with seeding, and without these the first row's /api/health ran
+        // at two thirds of its later rate, still rising from round to round.
+        step(`JIT warm-up, pinned: two passes (${elapsed()})`);
+        await settlePinned(scaleApps, { connections: options.connections, cookieName: COOKIE });
+      }
       scale = await runScale(scaleApps, {
         rows: scaleRows(options.sessions),
         rounds: options.rounds,

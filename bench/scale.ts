@@ -186,18 +186,26 @@ const MIN_JIT_PASSES = 6;
 // ten minutes the default run must fit in (issue 16).
 const MAX_JIT_PASSES = 8;
 
+/** One untimed pass: /api/health, then the session route with one session, on each server; the summed rate. */
+async function jitPass(apps: ScaleApp[], options: { connections: number; cookieName: string }): Promise<number> {
+  let total = 0;
+  for (const app of apps) {
+    const common = { connections: options.connections, durationSeconds: 2 };
+    total += (await runSpread(`${app.server.url}/api/health`, { ...common, pick: "none" })).requestsPerSecond;
+    const cookies = { file: app.cookieFile(1), count: 1, name: options.cookieName };
+    total += (await runSpread(`${app.server.url}/api/auth/session`, { ...common, pick: "uniform", cookies })).requestsPerSecond;
+  }
+  return total;
+}
+
+/** Two untimed passes once the servers are pinned, right before the first timed row. */
+export async function settlePinned(apps: ScaleApp[], options: { connections: number; cookieName: string }) {
+  for (let pass = 0; pass < 2; pass++) await jitPass(apps, options);
+}
+
 /** Untimed passes (/api/health, and the session route with one session) until the rate settles (6 to 8). */
 export async function warmUpJit(apps: ScaleApp[], options: { connections: number; cookieName: string; log: (message: string) => void }) {
-  const pass = async () => {
-    let total = 0;
-    for (const app of apps) {
-      const common = { connections: options.connections, durationSeconds: 2 };
-      total += (await runSpread(`${app.server.url}/api/health`, { ...common, pick: "none" })).requestsPerSecond;
-      const cookies = { file: app.cookieFile(1), count: 1, name: options.cookieName };
-      total += (await runSpread(`${app.server.url}/api/auth/session`, { ...common, pick: "uniform", cookies })).requestsPerSecond;
-    }
-    return total;
-  };
+  const pass = () => jitPass(apps, options);
   // Six passes at least (~70 s for three servers, most of it while seeding runs): with three,
   // /api/health in the first timed row still ran at half the rate it reached later (JIT, not
   // the app: the rate of the passes kept rising for a minute). Then until a pass is within 3%
