@@ -29,7 +29,7 @@ import {
   type Target,
 } from "./report";
 import { measureRevocation, type RevocationResult } from "./revocation";
-import { runScale, scaleRows, settlePinned, warmUpJit, type ScaleApp, type ScaleCell, type WarmUp } from "./scale";
+import { runScale, scaleRows, settlePinned, warmUpJit, type JitWarmUp, type ScaleApp, type ScaleCell, type WarmUp } from "./scale";
 import { deleteRedisSessions, seedSessions, seedUsers, type SeedTiming, type SeededUser } from "./seed";
 
 // `npm run bench`: what authentication costs per request, as a ratio of the same server's public
@@ -186,7 +186,10 @@ function unpinCores(servers: RunningServer[]) {
 
 function gitCommit(): string | null {
   try {
-    return execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
+    // A run of uncommitted code says so: its figures belong to no commit.
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd: ROOT, encoding: "utf8" }).trim() !== "";
+    return dirty ? `${commit}-dirty` : commit;
   } catch {
     return null;
   }
@@ -226,6 +229,7 @@ async function main() {
     const secret = randomBytes(32).toString("base64url");
 
     let micro: MicroResult[] = [];
+    let jit: JitWarmUp | null = null;
     const serverEnv = (strategy: Strategy) => ({
       DATABASE_URL: database.url,
       SESSION_SECRET: secret,
@@ -298,7 +302,8 @@ async function main() {
       );
       // V8 keeps optimising Next's request path for tens of seconds of load: without the passes
       // the first rows would measure the JIT.
-      await Promise.all([seedAll(), warmUpJit(jitApps, { connections: options.connections, cookieName: COOKIE, log: (message) => console.log(`  JIT warm-up ${message}`) })]);
+      const [, jitPasses] = await Promise.all([seedAll(), warmUpJit(jitApps, { connections: options.connections, cookieName: COOKIE, log: (message) => console.log(`  JIT warm-up ${message}`) })]);
+      jit = { ...jitPasses, pinnedPassRates: [] };
       printSeedTable(seeds, seededUsers);
     }
 
@@ -330,7 +335,8 @@ async function main() {
         // above share the cores with seeding, and without these the first row's /api/health ran
         // at two thirds of its later rate, still rising from round to round.
         step(`JIT warm-up, pinned: two passes (${elapsed()})`);
-        await settlePinned(scaleApps, { connections: options.connections, cookieName: COOKIE });
+        const pinnedPassRates = await settlePinned(scaleApps, { connections: options.connections, cookieName: COOKIE });
+        if (jit) jit = { ...jit, pinnedPassRates };
       }
       scale = await runScale(scaleApps, {
         rows: scaleRows(options.sessions),
@@ -438,7 +444,7 @@ async function main() {
     writeFileSync(
       file,
       `${JSON.stringify(
-        { startedAt, commit: gitCommit(), databaseKind, options, pinned, machine, scale: { summary: scaleRowsSummary, seededUsers, seeds, warmUps: scale.warmUps, cells: scale.cells }, http: rows, paired, bursts, revocations, runs, micro },
+        { startedAt, commit: gitCommit(), databaseKind, options, pinned, machine, scale: { summary: scaleRowsSummary, seededUsers, seeds, jit, warmUps: scale.warmUps, cells: scale.cells }, http: rows, paired, bursts, revocations, runs, micro },
         null,
         2,
       )}\n`,

@@ -198,25 +198,35 @@ async function jitPass(apps: ScaleApp[], options: { connections: number; cookieN
   return total;
 }
 
-/** Two untimed passes once the servers are pinned, right before the first timed row. */
-export async function settlePinned(apps: ScaleApp[], options: { connections: number; cookieName: string }) {
-  for (let pass = 0; pass < 2; pass++) await jitPass(apps, options);
+/** Two untimed passes once the servers are pinned, right before the first timed row; their summed rates. */
+export async function settlePinned(apps: ScaleApp[], options: { connections: number; cookieName: string }): Promise<number[]> {
+  const rates: number[] = [];
+  for (let pass = 0; pass < 2; pass++) rates.push(Math.round(await jitPass(apps, options)));
+  return rates;
 }
 
+/** What the JIT warm-up did, for the results file: a run whose passes never settled says so. */
+export type JitWarmUp = { passes: number; settled: boolean; lastChange: number; pinnedPassRates: number[] };
+
 /** Untimed passes (/api/health, and the session route with one session) until the rate settles (6 to 8). */
-export async function warmUpJit(apps: ScaleApp[], options: { connections: number; cookieName: string; log: (message: string) => void }) {
+export async function warmUpJit(
+  apps: ScaleApp[],
+  options: { connections: number; cookieName: string; log: (message: string) => void },
+): Promise<Omit<JitWarmUp, "pinnedPassRates">> {
   const pass = () => jitPass(apps, options);
   // Six passes at least (~70 s for three servers, most of it while seeding runs): with three,
   // /api/health in the first timed row still ran at half the rate it reached later (JIT, not
   // the app: the rate of the passes kept rising for a minute). Then until a pass is within 3%
   // of the one before, eight at most.
   let previous = await pass();
+  let change = Number.NaN;
   for (let passes = 2; passes <= MAX_JIT_PASSES; passes++) {
     const current = await pass();
-    const change = Math.abs(current - previous) / previous;
+    change = Math.abs(current - previous) / previous;
     options.log(`pass ${passes}: ${(change * 100).toFixed(1)}% from the pass before`);
-    if (passes >= MIN_JIT_PASSES && change < 0.03) return passes;
+    if (passes >= MIN_JIT_PASSES && change < 0.03) return { passes, settled: true, lastChange: change };
     previous = current;
   }
-  return MAX_JIT_PASSES;
+  options.log(`stopped at ${MAX_JIT_PASSES} passes without settling within 3%`);
+  return { passes: MAX_JIT_PASSES, settled: false, lastChange: change };
 }

@@ -134,7 +134,7 @@ async function main() {
       DATABASE_URL: database.url,
       SESSION_SECRET: randomBytes(32).toString("base64url"),
       SESSION_STRATEGY: options.strategy,
-      ...(options.strategy === "redis" ? { REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379/5" } : {}),
+      ...(options.strategy === "redis" ? { REDIS_URL: process.env.REDIS_URL || "redis://127.0.0.1:6379/5" } : {}),
       NODE_OPTIONS: `--inspect=127.0.0.1:${inspectPort}`,
     });
     const email = `profile-${randomBytes(4).toString("hex")}@cloakroom.test`;

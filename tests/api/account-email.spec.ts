@@ -364,7 +364,7 @@ test.describe("email change", () => {
     expect((await session.json()).user.email, "the account keeps its address").toBe(user.email);
     const events = await query<{ type: string }>(`SELECT type FROM "AuthEvent" WHERE "userId" = $1 AND type = 'EMAIL_CHANGED'`, [user.id]);
     expect(events, "no change recorded").toEqual([]);
-    await noMailFor(user.email, { since, subject: /email address was changed/, waitMs: 500 });
+    await noMailFor(user.email, { since, subject: /email address was changed/, waitMs: 1500 });
   });
 
   test("links bound to the old address die when it changes; confirming works signed out", async ({ playwright, baseURL, request, user }) => {

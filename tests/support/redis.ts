@@ -9,7 +9,8 @@ export { dumpKeys } from "./redis-keys";
  * machine's Redis, logical database 5. Each file gets its own key prefix, deleted afterwards, so
  * files running in parallel (and the Playwright run's own database) never see each other's keys.
  */
-export const TEST_REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379/5";
+// `||`: an empty REDIS_URL means unset, as for the app (GitHub Actions exports an unset matrix value as "").
+export const TEST_REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379/5";
 
 export function useTestRedis(label: string): { redis: () => RedisConnection; prefix: string } {
   const connection = connectRedis(TEST_REDIS_URL, { label: `test redis (${label})` });
