@@ -94,9 +94,12 @@ export const expect = baseExpect.extend({
   },
 });
 
-/** Direct database access, for the checks no HTTP response can show (what a row holds). */
-export async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: readTestEnv("databaseUrl") });
+/**
+ * Direct database access, for the checks no HTTP response can show (what a row holds): the run's
+ * database, or another a test made for itself.
+ */
+export async function query<T extends pg.QueryResultRow>(sql: string, params: unknown[] = [], databaseUrl = readTestEnv("databaseUrl")): Promise<T[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
     return (await client.query<T>(sql, params)).rows;

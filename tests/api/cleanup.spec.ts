@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { request as playwrightRequest, type APIRequestContext } from "@playwright/test";
-import pg from "pg";
-import { createUser, expect, signIn, test, type TestUser } from "../fixtures";
+import { createUser, expect, query, signIn, test, type TestUser } from "../fixtures";
 import { createTestDatabase, type TestDatabase } from "../support/database";
 import { startClockedServer, startNextServer, type ClockedServer, type RunningServer } from "../support/server";
 import { serverEnv } from "../support/test-env";
@@ -41,15 +40,7 @@ test.afterAll(async () => {
   await database?.drop();
 });
 
-async function rows(sql: string, params: unknown[]): Promise<string[]> {
-  const client = new pg.Client({ connectionString: database.url });
-  await client.connect();
-  try {
-    return (await client.query<{ id: string }>(sql, params)).rows.map((row) => row.id);
-  } finally {
-    await client.end();
-  }
-}
+const ids = async (sql: string, params: unknown[]) => (await query<{ id: string }>(sql, params, database.url)).map((row) => row.id);
 
 async function signedIn(baseURL: string, user: TestUser): Promise<APIRequestContext> {
   const context = await playwrightRequest.newContext({ baseURL });
@@ -87,8 +78,8 @@ test("GET /api/cron/cleanup needs CRON_SECRET and deletes only expired rows", as
   expect(response.status()).toBe(200);
   const { deleted } = await response.json();
 
-  const sessions = await rows('SELECT id FROM "Session" WHERE "userId" = $1', [user.id]);
-  const revoked = await rows('SELECT id FROM "RevokedSession" WHERE "userId" = $1', [user.id]);
+  const sessions = await ids('SELECT id FROM "Session" WHERE "userId" = $1', [user.id]);
+  const revoked = await ids('SELECT id FROM "RevokedSession" WHERE "userId" = $1', [user.id]);
   if (strategy === "database") {
     // Exactly the idle one: on a database of its own nothing else has expired.
     expect(deleted.sessions).toBe(1);
