@@ -84,27 +84,27 @@ function findViolations(program: ts.Program, files: string[]): Violation[] {
     /** A property of the parsed environment (`Env` in lib/env.ts), e.g. the strategy's name. */
     const isEnvProperty = (symbol: ts.Symbol | undefined) => (symbol?.declarations ?? []).some((decl) => path.resolve(decl.getSourceFile().fileName) === ENV_FILE);
 
-    /** process.env.SESSION_STRATEGY, process.env["SESSION_STRATEGY"], const { SESSION_STRATEGY } = process.env. */
-    const readsStrategyVariable = (node: ts.Node) => {
-      if (ts.isPropertyAccessExpression(node)) return node.name.text === "SESSION_STRATEGY" && node.expression.getText(source) === "process.env";
-      if (ts.isElementAccessExpression(node)) {
-        return ts.isStringLiteralLike(node.argumentExpression) && node.argumentExpression.text === "SESSION_STRATEGY" && node.expression.getText(source) === "process.env";
+    /**
+     * The property a node reads and what it reads it from, in the three spellings: `x.name`,
+     * `x["name"]` and `const { name } = x` (a destructured parameter: the pattern, whose type is x's).
+     */
+    const propertyRead = (node: ts.Node): { name: string; from: ts.Node } | null => {
+      if (ts.isPropertyAccessExpression(node)) return { name: node.name.text, from: node.expression };
+      if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return { name: node.argumentExpression.text, from: node.expression };
+      if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent)) {
+        const declaration = node.parent.parent;
+        const from = ts.isVariableDeclaration(declaration) && declaration.initializer ? declaration.initializer : node.parent;
+        return { name: (node.propertyName ?? node.name).getText(source), from };
       }
-      if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent) && ts.isVariableDeclaration(node.parent.parent)) {
-        return (node.propertyName ?? node.name).getText(source) === "SESSION_STRATEGY" && node.parent.parent.initializer?.getText(source) === "process.env";
-      }
-      return false;
+      return null;
     };
 
     const visit = (node: ts.Node, inModelCall: boolean) => {
+      const read = propertyRead(node);
       // Branching on the strategy's name: the store says what differs instead (listsAllSessions, …).
-      if (ts.isPropertyAccessExpression(node) && node.name.text === STRATEGY_PROPERTY && isEnvProperty(checker.getSymbolAtLocation(node.name))) {
+      if (read?.name === STRATEGY_PROPERTY && isEnvProperty(checker.getTypeAtLocation(read.from).getProperty(STRATEGY_PROPERTY))) {
         report(node, "reads the session strategy's name");
-      } else if (ts.isBindingElement(node) && ts.isObjectBindingPattern(node.parent) && (node.propertyName ?? node.name).getText(source) === STRATEGY_PROPERTY) {
-        if (isEnvProperty(checker.getTypeAtLocation(node.parent).getProperty(STRATEGY_PROPERTY))) report(node, "reads the session strategy's name");
-      } else if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression) && node.argumentExpression.text === STRATEGY_PROPERTY) {
-        if (isEnvProperty(checker.getTypeAtLocation(node.expression).getProperty(STRATEGY_PROPERTY))) report(node, "reads the session strategy's name");
-      } else if (path.resolve(file) !== ENV_FILE && readsStrategyVariable(node)) {
+      } else if (read?.name === "SESSION_STRATEGY" && read.from.getText(source) === "process.env" && path.resolve(file) !== ENV_FILE) {
         report(node, "reads SESSION_STRATEGY");
       }
       if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -182,6 +182,7 @@ export const p = process.env.SESSION_STRATEGY;
 export const q = getEnv()["sessionStrategy"];
 export const r = process.env["SESSION_STRATEGY"];
 export const { SESSION_STRATEGY: s } = process.env;
+export const t = ({ sessionStrategy }: ReturnType<typeof getEnv>) => sessionStrategy;
 `,
   ],
   [
@@ -245,6 +246,7 @@ describe("the session tables and strategy files belong to lib/session (issue 11)
       "lib/__boundary_probe_bad__.ts:22 reads the session strategy's name",
       "lib/__boundary_probe_bad__.ts:23 reads SESSION_STRATEGY",
       "lib/__boundary_probe_bad__.ts:24 reads SESSION_STRATEGY",
+      "lib/__boundary_probe_bad__.ts:25 reads the session strategy's name",
     ]);
   }, 120_000);
 });
