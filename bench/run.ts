@@ -229,7 +229,8 @@ async function main() {
     const secret = randomBytes(32).toString("base64url");
 
     let micro: MicroResult[] = [];
-    let jit: JitWarmUp | null = null;
+    let jitPasses: Omit<JitWarmUp, "pinnedPassRates"> | null = null;
+    let pinnedPassRates: number[] = [];
     const serverEnv = (strategy: Strategy) => ({
       DATABASE_URL: database.url,
       SESSION_SECRET: secret,
@@ -302,8 +303,7 @@ async function main() {
       );
       // V8 keeps optimising Next's request path for tens of seconds of load: without the passes
       // the first rows would measure the JIT.
-      const [, jitPasses] = await Promise.all([seedAll(), warmUpJit(jitApps, { connections: options.connections, cookieName: COOKIE, log: (message) => console.log(`  JIT warm-up ${message}`) })]);
-      jit = { ...jitPasses, pinnedPassRates: [] };
+      [, jitPasses] = await Promise.all([seedAll(), warmUpJit(jitApps, { connections: options.connections, cookieName: COOKIE, log: (message) => console.log(`  JIT warm-up ${message}`) })]);
       printSeedTable(seeds, seededUsers);
     }
 
@@ -335,8 +335,7 @@ async function main() {
         // above share the cores with seeding, and without these the first row's /api/health ran
         // at two thirds of its later rate, still rising from round to round.
         step(`JIT warm-up, pinned: two passes (${elapsed()})`);
-        const pinnedPassRates = await settlePinned(scaleApps, { connections: options.connections, cookieName: COOKIE });
-        if (jit) jit = { ...jit, pinnedPassRates };
+        pinnedPassRates = await settlePinned(scaleApps, { connections: options.connections, cookieName: COOKIE });
       }
       scale = await runScale(scaleApps, {
         rows: scaleRows(options.sessions),
@@ -444,7 +443,7 @@ async function main() {
     writeFileSync(
       file,
       `${JSON.stringify(
-        { startedAt, commit: gitCommit(), databaseKind, options, pinned, machine, scale: { summary: scaleRowsSummary, seededUsers, seeds, jit, warmUps: scale.warmUps, cells: scale.cells }, http: rows, paired, bursts, revocations, runs, micro },
+        { startedAt, commit: gitCommit(), databaseKind, options, pinned, machine, scale: { summary: scaleRowsSummary, seededUsers, seeds, jit: jitPasses && { ...jitPasses, pinnedPassRates }, warmUps: scale.warmUps, cells: scale.cells }, http: rows, paired, bursts, revocations, runs, micro },
         null,
         2,
       )}\n`,
