@@ -15,15 +15,12 @@ import { serverEnv } from "../support/test-env";
 // own, a free loopback port, no internet) and fails on any CSP violation in the console, signed
 // out and signed in, and unless Next's dev-tools indicator renders as Next draws it.
 //
-// Once per .ci/run: `next dev` compiles every page on its first visit (about a minute here), and
-// neither the session strategy nor the database changes what this shows. So it runs with
-// SESSION_STRATEGY=database on the embedded database (DATABASE_URL unset) and is skipped in the
-// other configurations. It cannot start while a `next dev` of yours runs in this checkout
-// (Next allows one per project directory): stop that one first.
-test.skip(
-  (process.env.SESSION_STRATEGY ?? "database") !== "database" || !!process.env.DATABASE_URL,
-  "next dev runs once per .ci/run: SESSION_STRATEGY=database on the embedded database",
-);
+// It runs in every configuration unless the run says otherwise: `next dev` compiles every page on
+// its first visit (about a minute here), and neither the session strategy nor the database changes
+// what this shows, so .ci/run runs it once (the embedded database, SESSION_STRATEGY=database) and
+// sets CLOAKROOM_TEST_SKIP_NEXT_DEV=1 for its other browser runs. It cannot start while a
+// `next dev` of yours runs in this checkout (Next allows one per project directory): stop that one first.
+test.skip(process.env.CLOAKROOM_TEST_SKIP_NEXT_DEV === "1", "CLOAKROOM_TEST_SKIP_NEXT_DEV=1: this run leaves next dev to another (.ci/run runs it once)");
 test.describe.configure({ mode: "serial", timeout: 360_000 });
 
 let database: TestDatabase | undefined;
