@@ -1,12 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { createTestDatabase } from "@/tests/support/database";
 import { freePort, startNextServer } from "@/tests/support/server";
 import { runLoad } from "./load";
-import { CpuProfile, shortenUrl } from "./cpu-profile";
+import { addSamples, CpuProfile, emptyTotals, type SampleTotals } from "./cpu-profile";
 
 // `npx tsx bench/steady-profile.ts [--strategy database] [--seconds 8] [--rounds 2] [--warm-up 6]`: where the
 // CPU of one authenticated request goes beyond a public one's, in steady state only. One
@@ -38,7 +38,6 @@ const options = z
     out: z.string().optional(),
   })
   .parse(values);
-
 
 /** A minimal Chrome DevTools Protocol client over Node's own WebSocket. */
 async function inspector(port: number) {
@@ -73,7 +72,7 @@ async function inspector(port: number) {
   return { send, close: () => socket.close() };
 }
 
-type Totals = { byFunction: Map<string, number>; byFile: Map<string, number>; inclusive: Map<string, number>; requests: number; sampled: number };
+type Totals = SampleTotals & { requests: number };
 
 // The app's own code is bundled under .next/server/: inclusive time there says which of its steps
 // (proxy, data-access function, store, answer) the time under it belongs to. Function names are
@@ -81,33 +80,7 @@ type Totals = { byFunction: Map<string, number>; byFile: Map<string, number>; in
 const isAppFrame = (url: string) => url.includes("/.next/server/") && !url.includes("node_modules");
 
 function add(totals: Totals, profile: CpuProfile, requests: number) {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parentOf = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
-  const appFrames = new Map<number, Set<string>>();
-  const onStack = (leaf: number) => {
-    let names = appFrames.get(leaf);
-    if (!names) {
-      names = new Set();
-      for (let node: number | undefined = leaf; node !== undefined; node = parentOf.get(node)) {
-        const frame = byId.get(node)?.callFrame;
-        if (frame && isAppFrame(frame.url)) names.add(`${frame.functionName || "(anonymous)"}  ${shortenUrl(frame.url)}:${frame.lineNumber + 1}`);
-      }
-      appFrames.set(leaf, names);
-    }
-    return names;
-  };
-  profile.samples.forEach((id, i) => {
-    const frame = byId.get(id)?.callFrame;
-    const micros = profile.timeDeltas[i] ?? 0;
-    if (!frame || frame.functionName === "(idle)") return;
-    totals.sampled += micros;
-    const where = shortenUrl(frame.url);
-    const name = `${frame.functionName || "(anonymous)"}  ${where}:${frame.lineNumber + 1}`;
-    totals.byFunction.set(name, (totals.byFunction.get(name) ?? 0) + micros);
-    totals.byFile.set(where, (totals.byFile.get(where) ?? 0) + micros);
-    for (const name of onStack(id)) totals.inclusive.set(name, (totals.inclusive.get(name) ?? 0) + micros);
-  });
+  addSamples(totals, profile, isAppFrame);
   totals.requests += requests;
 }
 
@@ -127,8 +100,10 @@ function printDiff(title: string, health: Map<string, number>, session: Map<stri
 
 async function main() {
   const inspectPort = await freePort();
+  if (options.out) mkdirSync(options.out, { recursive: true });
   const database = await createTestDatabase("profile");
   let server: Awaited<ReturnType<typeof startNextServer>> | undefined;
+  let client: Awaited<ReturnType<typeof inspector>> | undefined;
   try {
     server = await startNextServer({
       DATABASE_URL: database.url,
@@ -153,10 +128,10 @@ async function main() {
     console.log(`JIT warm-up: ${options["warm-up"]} passes of 5 s per target`);
     for (let pass = 0; pass < options["warm-up"]; pass++) for (const target of targets) await runLoad(target.url, { connections: options.connections, durationSeconds: 5, headers: target.headers, serverPid: pid });
 
-    const client = await inspector(inspectPort);
+    client = await inspector(inspectPort);
     await client.send("Profiler.enable");
     await client.send("Profiler.setSamplingInterval", { interval: 100 });
-    const totals = Object.fromEntries(targets.map((target) => [target.name, { byFunction: new Map(), byFile: new Map(), inclusive: new Map(), requests: 0, sampled: 0 } as Totals]));
+    const totals = Object.fromEntries(targets.map((target) => [target.name, { ...emptyTotals(), requests: 0 } satisfies Totals]));
     const cpu = Object.fromEntries(targets.map((target) => [target.name, { seconds: 0, requests: 0 }]));
     for (let round = 0; round < options.rounds; round++) {
       for (const target of targets) {
@@ -171,7 +146,6 @@ async function main() {
         if (options.out) writeFileSync(path.join(options.out, `${target.name}-${round + 1}.cpuprofile`), JSON.stringify(profile));
       }
     }
-    client.close();
     for (const target of targets) {
       const t = totals[target.name]!;
       const c = cpu[target.name]!;
@@ -183,6 +157,8 @@ async function main() {
     printDiff("by function (self time)", perRequest(health, health.byFunction), perRequest(session, session.byFunction), options.top * 2);
     printDiff("the app's own functions (inclusive time)", perRequest(health, health.inclusive), perRequest(session, session.inclusive), options.top * 2);
   } finally {
+    // Closed first: an open inspector session kept the process from ending after a failure.
+    client?.close();
     await server?.stop();
     await database.drop();
   }
